@@ -1,0 +1,69 @@
+"""smmkit: a Jupyter training kit on what makes a qualified social media manager.
+
+In a notebook, one call per cell shows content from the bank::
+
+    import smmkit
+    smmkit.participant()
+    smmkit.quiz("kommunikation.kritik-01")
+    smmkit.scenario("kommunikation.szenario-ingdiba")
+    smmkit.self_assessment("einfuehrung.selbsteinschaetzung", phase="vorher")
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .content import load_bank
+from .errors import ContentError, SmmkitError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ContentError",
+    "SmmkitError",
+    "__version__",
+    "datasets",
+    "load_bank",
+    "participant",
+    "quiz",
+    "scenario",
+    "self_assessment",
+]
+
+# Widgets and pandas are imported on first use so that the CLI starts fast.
+_LAZY_MODULES = {"datasets", "widgets", "progress"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'smmkit' has no attribute {name!r}")
+
+
+def quiz(item_id: str) -> Any:
+    """Show an item or a quiz set from the bank as an interactive widget."""
+    from .widgets import api
+
+    return api.quiz(item_id)
+
+
+def scenario(item_id: str) -> Any:
+    """Play a branching case scenario from the bank."""
+    from .widgets import api
+
+    return api.scenario(item_id)
+
+
+def self_assessment(item_id: str, phase: str = "vorher") -> Any:
+    """Show a Likert self-assessment; draws a radar chart of the competencies."""
+    from .widgets import api
+
+    return api.self_assessment(item_id, phase=phase)
+
+
+def participant() -> Any:
+    """Ask for the participant's name or pseudonym (once); answers are saved under it."""
+    from .widgets import api
+
+    return api.participant()

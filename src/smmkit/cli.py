@@ -1,0 +1,184 @@
+"""The `smmkit` command: a thin layer over the package; errors become one message and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .content import bank_schema_json, check, coverage
+from .content.models import COMPETENCIES, ITEM_TYPES
+from .errors import SmmkitError
+
+TYPE_ABBREVIATIONS = {
+    "single_choice": "SC",
+    "multiple_choice": "MC",
+    "true_false": "TF",
+    "ordering": "ORD",
+    "matching": "MAT",
+    "fill_blanks": "GAP",
+    "numeric": "NUM",
+    "free_text": "TXT",
+    "likert": "LIK",
+    "scenario": "SCN",
+}
+COMPETENCY_ABBREVIATIONS = {
+    "kommunikation": "kom",
+    "team": "team",
+    "strategie": "str",
+    "kreativitaet": "kre",
+}
+
+
+def format_coverage(report: dict) -> str:
+    """Items per module × type × competency as a fixed-width table."""
+    columns = [TYPE_ABBREVIATIONS[t] for t in ITEM_TYPES] + [
+        COMPETENCY_ABBREVIATIONS[c] for c in COMPETENCIES
+    ]
+    header = ["module", "items", "types", *columns, "sets"]
+    rows = []
+    for name, module in report["modules"].items():
+        rows.append(
+            [
+                name,
+                module["items"],
+                module["types_used"],
+                *module["types"].values(),
+                *module["competencies"].values(),
+                module["quiz_sets"],
+            ]
+        )
+    totals = report["totals"]
+    rows.append(
+        [
+            "total",
+            totals["items"],
+            sum(1 for n in totals["types"].values() if n),
+            *totals["types"].values(),
+            *totals["competencies"].values(),
+            totals["quiz_sets"],
+        ]
+    )
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(row: list) -> str:
+        cells = [
+            str(c).ljust(widths[0]) if i == 0 else str(c).rjust(widths[i])
+            for i, c in enumerate(row)
+        ]
+        return "  ".join(cells)
+
+    legend = ", ".join(
+        f"{v}={k}" for k, v in {**TYPE_ABBREVIATIONS, **COMPETENCY_ABBREVIATIONS}.items()
+    )
+    rule = "-" * len(line(header))
+    return "\n".join([line(header), rule, *map(line, rows[:-1]), rule, line(rows[-1]), "", legend])
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    result = check(Path(args.root), args.lang)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "ok": result.ok,
+                    "problems": [
+                        {
+                            "path": p.path,
+                            "line": p.line,
+                            "item_id": p.item_id,
+                            "field": p.field,
+                            "message": p.message,
+                        }
+                        for p in result.problems
+                    ],
+                    "coverage": coverage(result.bank),
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return 0 if result.ok else 1
+    if not result.ok:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        count = len(result.problems)
+        print(f"smmkit check: {count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        return 1
+    print(format_coverage(coverage(result.bank)))
+    print(f"\nsmmkit check: content/{args.lang} is valid.")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(bank_schema_json())
+    return 0
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    from . import progress
+
+    if args.participant:
+        person = progress.Participant.from_name(args.participant)
+    else:
+        person = progress.get_participant()
+        if person is None:
+            raise SmmkitError("no participant is set; pass --participant NAME")
+    store = progress.ProgressStore(person, Path(args.results_dir) if args.results_dir else None)
+    if not store.path.exists():
+        raise SmmkitError(f"no results for {person.name!r} in {store.path.parent}")
+    document = store.export()
+    text = (
+        progress.export_csv(document)
+        if args.format == "csv"
+        else json.dumps(document, indent=1, ensure_ascii=False)
+    )
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {len(document['answers'])} answers of {person.name} to {args.out}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="smmkit", description="smmkit training kit tools")
+    parser.add_argument("--version", action="version", version=f"smmkit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="validate the content bank and the notebooks' references")
+    p.add_argument("--root", default=".", help="project folder with content/ and notebooks/")
+    p.add_argument("--lang", default="de")
+    p.add_argument("--json", action="store_true", help="print problems and coverage as JSON")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of a content bank file")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("progress", help="export a participant's saved answers")
+    p.add_argument("--participant", help="name or pseudonym (default: the one set on this machine)")
+    p.add_argument(
+        "--results-dir", help="results folder (default: $SMMKIT_RESULTS_DIR or ~/.smmkit/results)"
+    )
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.add_argument("--out", help="write to this file instead of standard output")
+    p.set_defaults(func=cmd_progress)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SmmkitError as exc:
+        print(f"smmkit: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Read YAML safely while remembering the line of every key and list entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import Problem
+
+PathKey = tuple[Any, ...]
+
+
+@dataclass
+class LocatedDocument:
+    """A parsed YAML document and the 1-based line of each path inside it."""
+
+    path: str
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, key: PathKey) -> int | None:
+        """Line of `key`, or of its nearest ancestor that has one."""
+        for end in range(len(key), -1, -1):
+            line = self.lines.get(tuple(key[:end]))
+            if line is not None:
+                return line
+        return None
+
+
+def _record_lines(
+    loader: yaml.SafeLoader, node: yaml.Node, key: PathKey, doc: LocatedDocument
+) -> None:
+    doc.lines.setdefault(key, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            name = loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if name in seen:
+                doc.problems.append(
+                    Problem(
+                        doc.path,
+                        line,
+                        None,
+                        str(name),
+                        f"duplicate key (first on line {seen[name]})",
+                    )
+                )
+            seen[name] = line
+            doc.lines[(*key, name)] = line
+            _record_lines(loader, value_node, (*key, name), doc)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            _record_lines(loader, child, (*key, index), doc)
+
+
+def parse_yaml(text: str, path: str) -> LocatedDocument:
+    """Parse one YAML document with the safe loader; syntax errors become problems."""
+    doc = LocatedDocument(path=path, data=None)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _record_lines(loader, node, (), doc)
+            doc.data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        doc.problems.append(Problem(path, line, None, None, f"YAML syntax error: {exc.problem}"))
+        doc.data = None
+    except yaml.YAMLError as exc:
+        doc.problems.append(Problem(path, None, None, None, f"YAML error: {exc}"))
+        doc.data = None
+    finally:
+        loader.dispose()
+    return doc
+
+
+def read_yaml(path: Path, display_path: str | None = None) -> LocatedDocument:
+    """Read and parse a YAML file; unreadable or non-UTF-8 files become problems."""
+    shown = display_path or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        doc = LocatedDocument(path=shown, data=None)
+        doc.problems.append(Problem(shown, None, None, None, f"not UTF-8 text: {exc.reason}"))
+        return doc
+    return parse_yaml(text, shown)

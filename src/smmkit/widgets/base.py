@@ -1,0 +1,210 @@
+"""Shared parts of the item widgets: rendering, feedback box, check/retry cycle, saving."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as W
+import mistune
+
+from ..grading import Feedback, Grade, grade
+from ..i18n import t
+from .session import Session, get_session
+
+_markdown = mistune.create_markdown(plugins=["table", "strikethrough"])
+
+# Text colours with ≥ 7:1 contrast on the light backgrounds below (WCAG AA needs 4.5:1).
+STYLE = {
+    True: ("✔", "#1b5e20", "#e8f5e9"),
+    False: ("✘", "#8e1b1b", "#fdecea"),
+    None: ("ℹ", "#0d3c61", "#e8f1fb"),
+}
+
+
+def md(text: str | None) -> str:
+    """Trusted, authored Markdown → HTML."""
+    return _markdown(text or "") if text else ""
+
+
+def feedback_html(
+    grade_: Grade | None = None, extra: list[Feedback] | None = None, headline: str = ""
+) -> str:
+    lines = list(grade_.feedback if grade_ else ()) + list(extra or [])
+    parts = []
+    if headline:
+        ok = (
+            None
+            if grade_ is None
+            else (True if grade_.correct else (None if grade_.score > 0 else False))
+        )
+        icon, colour, background = STYLE[ok]
+        parts.append(
+            f'<div class="smmkit-verdict" style="font-weight:bold;color:{colour};'
+            f'background:{background};padding:4px 8px;border-radius:4px">{icon} {html.escape(headline)}</div>'
+        )
+    for entry in lines:
+        icon, colour, _ = STYLE[entry.ok]
+        word = {True: t("label.true"), False: t("label.false"), None: ""}[entry.ok]
+        label = f'<span class="sr-label" style="font-weight:bold">{word}:</span> ' if word else ""
+        parts.append(
+            f'<div class="smmkit-feedback smmkit-feedback-{str(entry.ok).lower()}" '
+            f'style="color:{colour};margin:4px 0">{icon} {label}{md(entry.text).strip()}</div>'
+        )
+    return "\n".join(parts)
+
+
+def verdict(grade_: Grade) -> str:
+    if grade_.correct:
+        return t("verdict.correct")
+    return t("verdict.partly") if grade_.score > 0 else t("verdict.wrong")
+
+
+def format_points(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+class ItemWidget(W.VBox):
+    """One scored item: prompt, answer controls, a check button, feedback, retry.
+
+    Subclasses build `self.controls` and implement `answer()` and `restore(answer)`.
+    """
+
+    def __init__(self, item: Any, session: Session | None = None, show_title: bool = True):
+        self.item = item
+        self.session = session or get_session()
+        self.last_grade: Grade | None = None
+        self.attempt = 0
+        self.on_graded: list = []
+        header = []
+        if show_title and item.title:
+            header.append(W.HTML(f"<h4>{html.escape(item.title)}</h4>"))
+        header.append(W.HTML(md(item.prompt), layout=W.Layout(max_width="52em")))
+        self.controls = self.build_controls()
+        self.check_button = W.Button(
+            description=t("button.check"),
+            button_style="primary",
+            tooltip=t("button.check"),
+            layout=W.Layout(width="auto"),
+        )
+        self.retry_button = W.Button(
+            description=t("button.retry"), tooltip=t("button.retry"), layout=W.Layout(width="auto")
+        )
+        self.retry_button.layout.display = "none"
+        self.feedback = W.HTML()
+        self.status = W.HTML()
+        self.check_button.on_click(lambda _: self.check())
+        self.retry_button.on_click(lambda _: self.retry())
+        super().__init__(
+            [
+                *header,
+                self.controls,
+                W.HBox([self.check_button, self.retry_button]),
+                self.feedback,
+                self.status,
+            ]
+        )
+        self.add_class("smmkit-item")
+        self.add_class(f"smmkit-{item.type}")
+        self._resume()
+
+    # -- to implement -------------------------------------------------------------------------
+    def build_controls(self) -> W.Widget:
+        raise NotImplementedError
+
+    def answer(self) -> Any:
+        raise NotImplementedError
+
+    def restore(self, answer: Any) -> None:
+        raise NotImplementedError
+
+    def set_enabled(self, enabled: bool) -> None:
+        for child in _descendants(self.controls):
+            if hasattr(child, "disabled"):
+                child.disabled = not enabled
+
+    # -- cycle ---------------------------------------------------------------------------------
+    def check(self) -> Grade:
+        answer = self.answer()
+        result = grade(self.item, answer)
+        self.attempt += 1
+        self.show(result)
+        self.save(answer, result)
+        for callback in self.on_graded:
+            callback(self, result)
+        return result
+
+    def show(self, result: Grade, note: str = "") -> None:
+        self.last_grade = result
+        points = t(
+            "score.item",
+            points=format_points(result.points),
+            max_points=format_points(result.max_points),
+        )
+        self.feedback.value = feedback_html(result, headline=f"{verdict(result)} {points}") + (
+            f"<div><em>{html.escape(note)}</em></div>" if note else ""
+        )
+        self.set_enabled(False)
+        self.check_button.layout.display = "none"
+        self.retry_button.layout.display = None
+
+    def retry(self) -> None:
+        self.feedback.value = ""
+        self.status.value = ""
+        self.set_enabled(True)
+        self.check_button.layout.display = None
+        self.retry_button.layout.display = "none"
+
+    def save(self, answer: Any, result: Grade) -> None:
+        try:
+            record = self.session.record(self.item.id, answer, result.points, result.max_points)
+        except Exception as exc:  # noqa: BLE001 - the learner must see any save failure
+            self.status.value = _status(
+                t("participant.save_failed", error=html.escape(str(exc))), False
+            )
+            raise
+        self.status.value = _status(
+            t("participant.saved") if record else t("participant.missing"), True if record else None
+        )
+
+    def _resume(self) -> None:
+        record = self.session.latest(self.item.id)
+        if record is None:
+            return
+        try:
+            self.restore(record.answer)
+            result = grade(self.item, record.answer)
+        except (ValueError, TypeError, IndexError, KeyError, AttributeError):
+            return  # the item changed since; start fresh rather than show a wrong state
+        self.attempt = record.attempt
+        note = t(
+            "verdict.answered_before",
+            attempt=record.attempt,
+            points=format_points(result.points),
+            max_points=format_points(result.max_points),
+        )
+        self.show(result, note)
+
+
+def _status(text: str, ok: bool | None) -> str:
+    icon, colour, _ = STYLE[ok]
+    return f'<div class="smmkit-status" style="color:{colour};font-size:90%">{icon} {text}</div>'
+
+
+def _descendants(widget: W.Widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _descendants(child)
+
+
+CSS = """<style>
+.smmkit-item .widget-label, .smmkit-item .widget-radio-box label,
+.smmkit-item .widget-checkbox label, .smmkit-likert .widget-radio-box label {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  height: auto !important; line-height: 1.35 !important;
+}
+.smmkit-item .widget-radio-box label, .smmkit-likert .widget-radio-box label { margin: 3px 0; }
+.smmkit-item .widget-checkbox { height: auto !important; margin: 3px 0; }
+.smmkit-scenario .smmkit-choice { white-space: normal !important; text-align: left; padding: 6px 10px; }
+.smmkit-scenario .smmkit-choice .widget-label-basic, .smmkit-scenario button { white-space: normal !important; }
+</style>"""

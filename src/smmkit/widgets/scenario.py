@@ -1,0 +1,124 @@
+"""The scenario player: story node by node, choices with feedback, score, ending with debrief."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+
+from ..content.models import Scenario
+from ..grading import Feedback
+from ..i18n import t
+from ..scenarios import ScenarioRun, max_score
+from .base import _status, feedback_html, format_points, md
+from .session import Session, get_session
+
+RATING_OK = {"best": True, "good": True, "neutral": None, "bad": False}
+
+
+class ScenarioPlayer(W.VBox):
+    def __init__(self, scenario: Scenario, session: Session | None = None):
+        self.scenario = scenario
+        self.session = session or get_session()
+        self.run = ScenarioRun(scenario)
+        self.intro = W.HTML(f"<h4>{html.escape(scenario.title)}</h4>{md(scenario.prompt)}")
+        self.last_feedback = W.HTML()
+        self.story = W.HTML(layout=W.Layout(max_width="52em"))
+        self.choices = W.VBox()
+        self.score_line = W.HTML()
+        self.status = W.HTML()
+        self.restart_button = W.Button(description=t("button.restart"), tooltip=t("button.restart"))
+        self.restart_button.on_click(lambda _: self.restart())
+        self.previous = W.HTML()
+        super().__init__(
+            [
+                self.intro,
+                self.previous,
+                self.last_feedback,
+                self.story,
+                self.choices,
+                self.score_line,
+                self.restart_button,
+                self.status,
+            ]
+        )
+        self.add_class("smmkit-scenario")
+        self._show_previous()
+        self._render()
+
+    def _show_previous(self) -> None:
+        record = self.session.latest(self.scenario.id)
+        if (
+            record
+            and isinstance(record.answer, dict)
+            and record.answer.get("ending") in self.scenario.node_map
+        ):
+            ending = self.scenario.node(record.answer["ending"]).ending
+            self.previous.value = _status(
+                t(
+                    "scenario.previous",
+                    title=html.escape(ending.title),
+                    score=format_points(record.score or 0),
+                ),
+                None,
+            )
+
+    def _render(self) -> None:
+        node = self.run.node
+        text = md(node.text)
+        self.score_line.value = (
+            f"<small>{t('score.scenario', score=format_points(self.run.score))}</small>"
+        )
+        if node.ending is None:
+            self.story.value = text
+            buttons = []
+            for index, choice in enumerate(node.choices or []):
+                button = W.Button(
+                    description=choice.text,
+                    tooltip=choice.text,
+                    layout=W.Layout(width="auto", max_width="52em", height="auto"),
+                )
+                button.add_class("smmkit-choice")
+                button.on_click(lambda _, i=index: self.choose(i))
+                buttons.append(button)
+            self.choices.children = [W.HTML(f"<b>{t('scenario.decision')}:</b>"), *buttons]
+            return
+        ending = node.ending
+        rating = t(f"scenario.rating.{ending.rating}")
+        self.story.value = (
+            text
+            + feedback_html(
+                extra=[Feedback(RATING_OK[ending.rating], f"**{rating}:** {ending.title}")]
+            )
+            + f'<div class="smmkit-debrief"><h5>{t("scenario.debrief")}</h5>{md(ending.debrief)}</div>'
+            + f"<p><em>{t('scenario.path', steps=len(self.run.steps), score=format_points(self.run.score))}</em></p>"
+        )
+        self.choices.children = []
+
+    def choose(self, index: int) -> None:
+        choice = self.run.choose(index)
+        ok = True if choice.score > 0 else (False if choice.score < 0 else None)
+        self.last_feedback.value = feedback_html(extra=[Feedback(ok, choice.feedback)])
+        self._render()
+        if self.run.finished:
+            self._save()
+
+    def _save(self) -> None:
+        try:
+            record = self.session.record(
+                self.scenario.id, self.run.to_record(), self.run.score, max_score(self.scenario)
+            )
+        except Exception as exc:  # noqa: BLE001 - show, then re-raise so nothing is hidden
+            self.status.value = _status(
+                t("participant.save_failed", error=html.escape(str(exc))), False
+            )
+            raise
+        self.status.value = _status(
+            t("participant.saved") if record else t("participant.missing"), bool(record) or None
+        )
+
+    def restart(self) -> None:
+        self.run.restart()
+        self.last_feedback.value = ""
+        self.status.value = ""
+        self._render()
