@@ -1,0 +1,47 @@
+# One command per job; each creates .venv and installs smmkit on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.smmkit-installed
+PYTEST_WORKERS ?= 2
+
+.PHONY: lab app test check lint format sysdeps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $(STAMP)
+
+## JupyterLab on the module notebooks
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+## The modules as apps (Voilà): no code visible, widgets only
+app: $(STAMP)
+	$(BIN)/voila --Voila.ip=127.0.0.1 --KernelManager.transport=ipc notebooks/de
+
+## Validate the content bank and the notebooks' references
+check: $(STAMP)
+	$(BIN)/smmkit check
+
+## System packages the tests need (Debian chromium, poppler-utils, fonts)
+sysdeps:
+	bash scripts/ensure-system-deps.sh
+
+## Everything CI runs: lint, content check, the whole test suite
+test: $(STAMP) sysdeps
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/smmkit check
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

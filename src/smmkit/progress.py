@@ -1,0 +1,567 @@
+"""Participant progress that is never lost.
+
+Every answer is appended to ``<results dir>/<participant key>.json`` under an inter-process
+lock and written atomically (temp file, fsync, ``os.replace``). Corrupt or unknown files are
+moved aside, never overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import math
+import numbers
+import os
+import re
+import stat
+import tempfile
+import unicodedata
+import warnings
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from .errors import SmmkitError
+
+FORMAT = "smmkit-results"
+VERSION = 1
+PARTICIPANT_FORMAT = "smmkit-participant"
+PARTICIPANT_FILE = "participant.json"
+MAX_NAME_LENGTH = 80
+LOCK_TIMEOUT = 10.0
+CSV_COLUMNS = (
+    "participant",
+    "participant_key",
+    "module",
+    "item_id",
+    "phase",
+    "attempt",
+    "score",
+    "max_score",
+    "timestamp",
+    "answer",
+)
+
+_MSG_EMPTY = "Bitte geben Sie einen Namen oder ein Pseudonym ein."
+_MSG_TOO_LONG = f"Der Name ist zu lang. Bitte verwenden Sie höchstens {MAX_NAME_LENGTH} Zeichen."
+_MSG_CONTROL = (
+    "Der Name enthält unzulässige Steuerzeichen. Bitte verwenden Sie nur Buchstaben, "
+    "Ziffern, Leer- und Satzzeichen."
+)
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_MAX_SLUG_LENGTH = 40
+_POLL_INTERVAL = 0.01
+
+
+class ProgressWarning(UserWarning):
+    """A results file was moved aside (corrupt, wrong shape or newer version)."""
+
+
+class ProgressLockError(SmmkitError, TimeoutError):
+    """The results file stayed locked too long; the answer was NOT saved."""
+
+
+# --- locations -------------------------------------------------------------------------------
+
+
+def _env_path(variable: str, default: Path) -> Path:
+    value = os.environ.get(variable, "").strip()
+    return Path(value).expanduser() if value else default
+
+
+def config_dir() -> Path:
+    """Per-user config folder: ``$SMMKIT_HOME`` or ``~/.smmkit``."""
+    return _env_path("SMMKIT_HOME", Path.home() / ".smmkit")
+
+
+def results_dir() -> Path:
+    """Results folder: ``$SMMKIT_RESULTS_DIR`` or ``~/.smmkit/results``."""
+    return _env_path("SMMKIT_RESULTS_DIR", Path.home() / ".smmkit" / "results")
+
+
+# --- identity --------------------------------------------------------------------------------
+
+
+def normalize_name(name: str) -> str:
+    """Validated display name: NFC, stripped, inner whitespace collapsed (German ValueError)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, not {type(name).__name__}")
+    text = unicodedata.normalize("NFC", name).strip()
+    if not text:
+        raise ValueError(_MSG_EMPTY)
+    if any(_is_forbidden(char) for char in text):
+        raise ValueError(_MSG_CONTROL)
+    text = " ".join(text.split())
+    if len(text) > MAX_NAME_LENGTH:
+        raise ValueError(_MSG_TOO_LONG)
+    return text
+
+
+def _is_forbidden(char: str) -> bool:
+    return unicodedata.category(char) in _FORBIDDEN_CATEGORIES or char in _BIDI_CONTROLS
+
+
+def _slug(name: str) -> str:
+    text = name.lower().translate(_TRANSLITERATION)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return text[:_MAX_SLUG_LENGTH].rstrip("-") or "participant"
+
+
+def participant_key(name: str) -> str:
+    """Stable file-safe key, e.g. ``"Jörg Müller"`` -> ``"joerg-mueller-b1df97b5"``."""
+    text = normalize_name(name)
+    digest = hashlib.sha256(text.casefold().encode("utf-8")).hexdigest()[:8]
+    return f"{_slug(text)}-{digest}"
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A participant's display name and file key."""
+
+    name: str
+    key: str
+
+    @classmethod
+    def from_name(cls, name: str) -> Participant:
+        """Validate ``name`` and derive the key (does not save anything)."""
+        text = normalize_name(name)
+        return cls(name=text, key=participant_key(text))
+
+
+def _participant_path() -> Path:
+    return config_dir() / PARTICIPANT_FILE
+
+
+def set_participant(name: str) -> Participant:
+    """Validate and save the participant's name or pseudonym (atomic write)."""
+    participant = Participant.from_name(name)
+    document = {
+        "format": PARTICIPANT_FORMAT,
+        "version": VERSION,
+        "name": participant.name,
+        "key": participant.key,
+    }
+    _atomic_write(_participant_path(), _dump(document))
+    return participant
+
+
+def get_participant() -> Participant | None:
+    """The saved participant, or None if none is set (an invalid file is moved aside)."""
+    path = _participant_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        document = _parse(raw)
+        if not isinstance(document, dict) or document.get("format") != PARTICIPANT_FORMAT:
+            raise ValueError("wrong format")
+        return Participant.from_name(document["name"])
+    except (ValueError, TypeError, KeyError, RecursionError):
+        with contextlib.suppress(FileNotFoundError):
+            moved = _move_aside(path)
+            _warn(
+                f"Die Teilnehmerdatei {path} war ungültig und wurde nach {moved} verschoben. "
+                "Bitte geben Sie Ihren Namen oder Ihr Pseudonym erneut ein."
+            )
+        return None
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One saved answer. ``score`` None means not scored (e.g. self-assessment)."""
+
+    item_id: str
+    answer: Any
+    score: float | None
+    max_score: float | None
+    attempt: int
+    timestamp: str
+    module: str | None = None
+    phase: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-serialisable dict (the on-disk record)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnswerRecord:
+        """Parse and validate an on-disk record (ValueError/TypeError if malformed)."""
+        if not isinstance(data, dict):
+            raise TypeError("record must be an object")
+        attempt = data["attempt"]
+        if isinstance(attempt, bool) or not isinstance(attempt, int) or attempt < 1:
+            raise ValueError(f"invalid attempt: {attempt!r}")
+        if not isinstance(data["timestamp"], str):
+            raise TypeError("timestamp must be a str")
+        return cls(
+            item_id=_check_item_id(data["item_id"]),
+            answer=data["answer"],
+            score=_check_score("score", data["score"]),
+            max_score=_check_score("max_score", data["max_score"]),
+            attempt=attempt,
+            timestamp=data["timestamp"],
+            module=_check_optional_str("module", data.get("module")),
+            phase=_check_optional_str("phase", data.get("phase")),
+        )
+
+
+def _check_item_id(item_id: Any) -> str:
+    if not isinstance(item_id, str) or not item_id:
+        raise TypeError(f"item_id must be a non-empty str, not {item_id!r}")
+    return item_id
+
+
+def _check_score(field: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{field} must be a number or None, not {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{field} must be finite, not {value!r}")
+    return float(value)
+
+
+def _check_optional_str(field: str, value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{field} must be a str or None, not {type(value).__name__}")
+    return value
+
+
+def _normalize_answer(answer: Any) -> Any:
+    """Round-trip through JSON so the returned record equals what is stored."""
+    try:
+        text = json.dumps(answer, ensure_ascii=False, allow_nan=False)
+        text.encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"answer is not JSON-serialisable: {exc}") from exc
+    return json.loads(text)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# --- document --------------------------------------------------------------------------------
+
+
+def _new_document(participant: Participant) -> dict[str, Any]:
+    now = _now()
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "participant": {"name": participant.name, "key": participant.key},
+        "created": now,
+        "updated": now,
+        "answers": [],
+    }
+
+
+def _document_problem(document: Any, key: str) -> str | None:
+    """German reason why ``document`` is unusable, or None if it is a valid v1 document."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        return "kein smmkit-Ergebnisformat"
+    version = document.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        return "ungültige Formatversion"
+    if version > VERSION:
+        return (
+            f"Formatversion {version} stammt aus einer neueren smmkit-Version "
+            f"(unterstützt: {VERSION})"
+        )
+    if version != VERSION:
+        return f"unbekannte Formatversion {version}"
+    participant = document.get("participant")
+    if not isinstance(participant, dict) or participant.get("key") != key:
+        return "Teilnehmerangaben fehlen oder passen nicht zum Dateinamen"
+    if not isinstance(document.get("created"), str) or not isinstance(document.get("updated"), str):
+        return "Zeitstempel fehlen"
+    answers = document.get("answers")
+    if not isinstance(answers, list):
+        return "Antwortliste fehlt"
+    try:
+        for record in answers:
+            AnswerRecord.from_dict(record)
+    except (KeyError, TypeError, ValueError) as exc:
+        return f"ungültiger Antworteintrag ({exc})"
+    return None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def _parse(raw: bytes) -> Any:
+    return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+
+
+def _dump(document: dict[str, Any]) -> bytes:
+    text = json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, ProgressWarning, stacklevel=4)
+
+
+def _umask() -> int:
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def _file_mode(path: Path) -> int:
+    """Keep an existing file's mode; new files get the usual ``0o666 & ~umask``."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Best effort: make a rename durable (not possible on every OS/filesystem)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write via temp file in the same folder, fsync, ``os.replace``, fsync the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _file_mode(path)
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+    temp_path = Path(handle.name)
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
+            os.fsync(handle.fileno())
+        os.replace(temp_path, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp_path.unlink()
+        raise
+    _fsync_directory(path.parent)
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename ``<stem>.json`` to a unique ``<stem>.corrupt-<UTC>.json``; never overwrites."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for number in count(1):
+        suffix = "" if number == 1 else f"-{number}"
+        target = path.with_name(f"{path.stem}.corrupt-{stamp}{suffix}.json")
+        try:
+            os.link(path, target)  # fails atomically if target exists
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            raise
+        except OSError:  # no hard links on this filesystem
+            if target.exists():
+                continue
+            os.rename(path, target)
+        else:
+            os.unlink(path)
+        _fsync_directory(path.parent)
+        return target
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# --- store -----------------------------------------------------------------------------------
+
+
+class ProgressStore:
+    """All answers of one participant in ``<directory>/<key>.json``."""
+
+    def __init__(
+        self,
+        participant: Participant,
+        directory: Path | None = None,
+        *,
+        lock_timeout: float = LOCK_TIMEOUT,
+    ) -> None:
+        self.participant = participant
+        self.directory = Path(directory) if directory is not None else results_dir()
+        self.lock_timeout = lock_timeout
+
+    @property
+    def path(self) -> Path:
+        """The participant's results file."""
+        return self.directory / f"{self.participant.key}.json"
+
+    def record(
+        self,
+        item_id: str,
+        answer: Any,
+        score: float | None,
+        max_score: float | None,
+        *,
+        module: str | None = None,
+        phase: str | None = None,
+    ) -> AnswerRecord:
+        """Append one answer and save it durably; returns the stored record."""
+        item_id = _check_item_id(item_id)
+        answer = _normalize_answer(answer)
+        score = _check_score("score", score)
+        max_score = _check_score("max_score", max_score)
+        module = _check_optional_str("module", module)
+        phase = _check_optional_str("phase", phase)
+        with self._locked("Ihre Antwort wurde nicht gespeichert."):
+            document = self._load()
+            previous = [
+                entry["attempt"]
+                for entry in document["answers"]
+                if entry["item_id"] == item_id and entry.get("phase") == phase
+            ]
+            record = AnswerRecord(
+                item_id=item_id,
+                answer=answer,
+                score=score,
+                max_score=max_score,
+                attempt=max(previous, default=0) + 1,
+                timestamp=_now(),
+                module=module,
+                phase=phase,
+            )
+            document["answers"].append(record.to_dict())
+            document["participant"] = {"name": self.participant.name, "key": self.participant.key}
+            document["updated"] = record.timestamp
+            self._remove_stale_temp_files()
+            _atomic_write(self.path, _dump(document))
+        return record
+
+    def records(self) -> list[AnswerRecord]:
+        """All saved answers in the order they were given."""
+        return [AnswerRecord.from_dict(entry) for entry in self.export()["answers"]]
+
+    def attempts(self, item_id: str, phase: str | None = None) -> list[AnswerRecord]:
+        """All attempts for ``(item_id, phase)``; ``phase=None`` means records without phase."""
+        return [r for r in self.records() if r.item_id == item_id and r.phase == phase]
+
+    def latest(self, item_id: str, phase: str | None = None) -> AnswerRecord | None:
+        """The most recent attempt for ``(item_id, phase)``, or None."""
+        found = self.attempts(item_id, phase)
+        return found[-1] if found else None
+
+    def export(self) -> dict[str, Any]:
+        """The whole document as stored (a fresh, unsaved one if there is no file yet)."""
+        with self._locked("Ihre bisherigen Antworten konnten nicht gelesen werden."):
+            return self._load()
+
+    @contextlib.contextmanager
+    def _locked(self, consequence: str) -> Iterator[None]:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(f"{self.path}.lock")
+        try:
+            lock.acquire(timeout=self.lock_timeout, poll_interval=_POLL_INTERVAL)
+        except Timeout as exc:
+            raise ProgressLockError(
+                f"Die Ergebnisdatei {self.path} ist seit {self.lock_timeout:g} Sekunden "
+                f"gesperrt. {consequence} Bitte versuchen Sie es erneut."
+            ) from exc
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _load(self) -> dict[str, Any]:
+        """Read the file (caller holds the lock); move unusable files aside."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return _new_document(self.participant)
+        try:
+            document = _parse(raw)
+        except (ValueError, RecursionError):
+            problem = "kein gültiges JSON"
+        else:
+            problem = _document_problem(document, self.participant.key)
+        if problem is None:
+            return document
+        moved = _move_aside(self.path)
+        _warn(
+            f"Die Ergebnisdatei {self.path} ist nicht lesbar ({problem}) und wurde unverändert "
+            f"nach {moved} verschoben. Es wird eine neue Ergebnisdatei angelegt."
+        )
+        return _new_document(self.participant)
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files left by a killed writer (safe: only the lock holder writes temps)."""
+        for stale in self.directory.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def open_store() -> ProgressStore | None:
+    """Store for the current participant, or None if no participant is set."""
+    participant = get_participant()
+    return ProgressStore(participant) if participant is not None else None
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def answer_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Tidy table: one row per answer, columns as in ``CSV_COLUMNS``."""
+    participant = document.get("participant") or {}
+    rows = []
+    for entry in document.get("answers", []):
+        record = AnswerRecord.from_dict(entry)
+        rows.append(
+            {
+                "participant": participant.get("name"),
+                "participant_key": participant.get("key"),
+                "module": record.module,
+                "item_id": record.item_id,
+                "phase": record.phase,
+                "attempt": record.attempt,
+                "score": record.score,
+                "max_score": record.max_score,
+                "timestamp": record.timestamp,
+                "answer": json.dumps(record.answer, ensure_ascii=False, sort_keys=True),
+            }
+        )
+    return rows
+
+
+def export_csv(document: dict[str, Any]) -> str:
+    """The tidy table as CSV text (header row, ``\\n`` line ends, empty cell for None)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(answer_rows(document))
+    return buffer.getvalue()

@@ -1,0 +1,55 @@
+"""Shared fixtures: every test runs with its own results folder, identity and config dirs."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import REPO, VALID_ROOT
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "home"
+    for name, sub in {
+        "SMMKIT_HOME": "smmkit",
+        "SMMKIT_RESULTS_DIR": "results",
+        "MPLCONFIGDIR": "mpl",
+        "IPYTHONDIR": "ipython",
+        "JUPYTER_CONFIG_DIR": "jupyter-config",
+        "JUPYTER_DATA_DIR": "jupyter-data",
+        "XDG_CACHE_HOME": "cache",
+        "XDG_CONFIG_HOME": "config",
+    }.items():
+        folder = home / sub
+        folder.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(name, str(folder))
+    # Kernels with the ipc transport put unix sockets here; their paths must stay < 108 bytes.
+    runtime = Path(tempfile.mkdtemp(prefix="smk-rt-", dir="/tmp"))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+    monkeypatch.delenv("SMMKIT_ROOT", raising=False)
+    monkeypatch.setenv("SMMKIT_LANG", "de")
+    yield home
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+@pytest.fixture
+def results_dir(isolated_home: Path) -> Path:
+    return isolated_home / "results"
+
+
+@pytest.fixture(scope="session")
+def fixture_bank():
+    from smmkit.content import load_bank
+
+    return load_bank(VALID_ROOT)
+
+
+@pytest.fixture(scope="session")
+def shipped_bank():
+    from smmkit.content import load_bank
+
+    return load_bank(REPO)

@@ -1,0 +1,42 @@
+"""Every module notebook executes without error in a real kernel (nbclient)."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from helpers import REPO
+
+from smmkit.execute import execute_notebook
+
+NOTEBOOKS = sorted((REPO / "notebooks" / "de").glob("*.ipynb"))
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_executes_without_error(path):
+    notebook = nbformat.read(path, as_version=4)
+    execute_notebook(notebook, cwd=path.parent, timeout=180)
+    widget_views = [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in output.get("data", {})
+    ]
+    calls = sum("smmkit." in cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert len(widget_views) >= calls - 1, "a smmkit call rendered no widget"
+
+
+def test_there_are_module_notebooks():
+    names = [p.stem for p in NOTEBOOKS]
+    assert "00_einfuehrung" in names
+
+
+def test_notebooks_are_committed_without_outputs():
+    for path in NOTEBOOKS:
+        notebook = nbformat.read(path, as_version=4)
+        for index, cell in enumerate(notebook.cells, start=1):
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, (
+                    f"{path.name}: cell {index}"
+                )

@@ -1,0 +1,78 @@
+"""Project set-up stays consistent: environment.yml ↔ pyproject.toml, README commands, layout."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+
+import yaml
+from helpers import REPO
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_agrees_with_pyproject():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {
+        _name(r): r for r in project["dependencies"] + project["optional-dependencies"]["test"]
+    }
+    env = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
+    assert env["channels"] == ["conda-forge"]
+    conda = {}
+    pip_entries = []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip_entries = dep["pip"]
+        else:
+            conda[_name(dep)] = dep
+    assert "-e ." in pip_entries, "environment.yml must install the package itself"
+    missing = sorted(set(wanted) - set(conda))
+    extra = sorted(set(conda) - set(wanted) - {"python", "pip"})
+    assert (missing, extra) == ([], [])
+    for name, requirement in wanted.items():
+        bound = requirement[len(name) :].strip()
+        assert conda[name].replace(" ", "").endswith(bound.replace(" ", "")), (
+            name,
+            requirement,
+            conda[name],
+        )
+
+
+def test_readme_names_the_two_commands_and_ci_runs_the_test_one():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "make test" in readme and "make lab" in readme
+    assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_makefile_targets_exist():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    for target in ("lab:", "app:", "test:", "check:"):
+        assert re.search(rf"^{target}", makefile, re.M), target
+
+
+def test_console_script_runs():
+    out = subprocess.run(
+        [sys.executable, "-m", "smmkit.cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.startswith("smmkit ")
+
+
+def test_message_catalog_covers_every_key_used_in_code():
+    from smmkit.i18n import catalog
+
+    keys = set(catalog("de"))
+    used = set()
+    for path in (REPO / "src" / "smmkit").rglob("*.py"):
+        used.update(
+            re.findall(
+                r"""\bt\(\s*f?["']([a-z_]+\.[a-z_.]+)["']""", path.read_text(encoding="utf-8")
+            )
+        )
+    assert sorted(k for k in used if k not in keys and not k.endswith(".")) == []

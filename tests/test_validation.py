@@ -1,0 +1,171 @@
+"""`smmkit check` names file, line, item id and field for every broken fixture.
+
+Each file in tests/fixtures/broken/ marks the offending line with `# expect: <message>`;
+the check must report exactly those problems, at those lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from helpers import FIXTURES, REPO, VALID_ROOT
+
+from smmkit.cli import main
+from smmkit.content import bank_schema, check, load_bank
+from smmkit.errors import ContentError
+
+BROKEN = sorted((FIXTURES / "broken").glob("*.yaml"))
+EXPECT = re.compile(r"#\s*expect:\s*(.+)$")
+
+
+def expectations(path: Path) -> set[str]:
+    shown = f"content/de/{path.name}"
+    found = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = EXPECT.search(line)
+        if match:
+            found.add(f"{shown}:{number}: {match.group(1).strip()}")
+    return found
+
+
+def root_with(tmp_path: Path, *files: Path) -> Path:
+    content = tmp_path / "project" / "content" / "de"
+    content.mkdir(parents=True)
+    for file in files:
+        shutil.copy(file, content / file.name)
+    return tmp_path / "project"
+
+
+def test_there_are_at_least_twelve_broken_fixtures():
+    assert len(BROKEN) >= 12
+
+
+@pytest.mark.parametrize("fixture", BROKEN, ids=[p.stem for p in BROKEN])
+def test_broken_fixture_reports_its_problem_at_its_place(fixture, tmp_path):
+    expected = expectations(fixture)
+    assert expected, f"{fixture.name} has no '# expect:' marker"
+    result = check(root_with(tmp_path, fixture), "de")
+    assert {str(p) for p in result.problems} == expected
+
+
+def test_all_problems_are_reported_at_once(tmp_path, capsys):
+    root = root_with(tmp_path, *BROKEN)
+    expected = set().union(*(expectations(f) for f in BROKEN))
+    assert main(["check", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    for line in expected:
+        assert line in err
+    assert f"{len(expected)} problems found" in err
+
+
+def test_load_bank_raises_content_error_listing_problems(tmp_path):
+    root = root_with(tmp_path, FIXTURES / "broken" / "01_no_correct_option.yaml")
+    with pytest.raises(ContentError) as info:
+        load_bank(root)
+    assert "01_no_correct_option.yaml:9: kaputt.sc-01.options: no option is marked correct" in str(
+        info.value
+    )
+
+
+def test_valid_fixture_bank_is_clean_and_covers_every_type(capsys):
+    assert main(["check", "--root", str(VALID_ROOT)]) == 0
+    out = capsys.readouterr().out
+    assert "01_beispiel" in out and "content/de is valid" in out
+
+
+def test_check_json_reports_coverage_per_module_type_and_competency(capsys):
+    assert main(["check", "--root", str(VALID_ROOT), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    module = report["coverage"]["modules"]["01_beispiel"]
+    assert report["ok"] and report["problems"] == []
+    assert module["items"] == 10 and module["types_used"] == 10
+    assert module["competencies"] == {
+        "kommunikation": 6,
+        "team": 2,
+        "strategie": 2,
+        "kreativitaet": 0,
+    }
+
+
+def test_check_json_lists_problems_with_fields(tmp_path, capsys):
+    root = root_with(tmp_path, FIXTURES / "broken" / "01_wrong_competency.yaml")
+    assert main(["check", "--root", str(root), "--json"]) == 1
+    problem = json.loads(capsys.readouterr().out)["problems"][0]
+    assert problem == {
+        "path": "content/de/01_wrong_competency.yaml",
+        "line": 7,
+        "item_id": "kaputt.tf-02",
+        "field": "competency",
+        "message": "unknown competency 'marketing' (expected one of: kommunikation, team, strategie, kreativitaet)",
+    }
+
+
+def _notebook(path: Path, *sources: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+
+
+def test_notebook_references_and_markers_are_checked(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(VALID_ROOT / "content", root / "content")
+    _notebook(
+        root / "notebooks" / "de" / "01_beispiel.ipynb",
+        'import smmkit\nsmmkit.quiz("beispiel.sc-01")',
+        'smmkit.quiz("beispiel.gibtsnicht")',
+        'smmkit.scenario("beispiel.sc-01")',
+        "x = 1\n# BEGIN SOLUTION\ny = 2\n",
+        "# END SOLUTION\n",
+        'smmkit.self_assessment("beispiel.lik-01", phase="vorher")',
+    )
+    problems = [str(p) for p in check(root, "de").problems]
+    nb = "notebooks/de/01_beispiel.ipynb"
+    assert problems == [
+        f"{nb}: cell 2, line 1: smmkit.quiz() refers to unknown id 'beispiel.gibtsnicht'",
+        f"{nb}: cell 3, line 1: smmkit.scenario() cannot show 'beispiel.sc-01', which is a single_choice",
+        f"{nb}: cell 4, line 2: BEGIN SOLUTION without END SOLUTION",
+        f"{nb}: cell 5, line 1: END SOLUTION without BEGIN SOLUTION",
+    ]
+
+
+def test_shipped_bank_and_notebooks_are_clean():
+    result = check(REPO, "de")
+    assert [str(p) for p in result.problems] == []
+    for name, refs in result.notebook_refs.items():
+        assert refs, f"notebook {name} shows no bank content"
+
+
+def test_every_shipped_item_is_used_by_a_notebook():
+    result = check(REPO, "de")
+    used = {ref for refs in result.notebook_refs.values() for ref in refs}
+    for quiz_set in result.bank.quiz_sets.values():
+        if quiz_set.id in used:
+            used.update(quiz_set.items)
+    assert sorted(set(result.bank.items) - used) == []
+
+
+def test_schema_describes_every_item_type(capsys):
+    schema = bank_schema()
+    assert schema["$schema"].endswith("2020-12/schema")
+    text = json.dumps(schema)
+    for type_name in ("single_choice", "free_text", "scenario", "likert", "fill_blanks"):
+        assert f'"{type_name}"' in text
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "smmkit content bank file"
+
+
+def test_yaml_is_loaded_safely(tmp_path):
+    file = tmp_path / "01_unsafe.yaml"
+    file.write_text(
+        "schema_version: 1\nmodule: 01_unsafe\ntitle: x\n"
+        "items:\n  - !!python/object/apply:os.system ['echo pwned']\n",
+        encoding="utf-8",
+    )
+    result = check(root_with(tmp_path, file), "de")
+    assert result.problems and "could not determine a constructor" in str(result.problems[0])
