@@ -1,6 +1,7 @@
-"""The widgets' own words, from a small catalog per language (`locales/<lang>.yaml`).
+"""The widgets' own words, from a small catalog per language (`locales/<lang>/*.yaml`).
 
-An English edition adds `locales/en.yaml`; no code changes.
+Files of one language are merged (one per feature, so features don't edit the same file);
+a key defined twice is an error. An English edition adds `locales/en/`; no code changes.
 """
 
 from __future__ import annotations
@@ -21,25 +22,34 @@ def current_lang() -> str:
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """All messages of one language, flattened to dotted keys."""
-    source = resources.files("smmkit").joinpath("locales", f"{lang}.yaml")
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LookupError(f"no message catalog for language {lang!r}") from None
+    folder = resources.files("smmkit").joinpath("locales", lang)
+    sources = (
+        sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+        if folder.is_dir()
+        else []
+    )
+    if not sources:
+        raise LookupError(f"no message catalog for language {lang!r}")
     flat: dict[str, str] = {}
-
-    def walk(prefix: str, node: object) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), value)
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                walk(f"{prefix}.{index}", value)
-        else:
-            flat[prefix] = str(node)
-
-    walk("", data)
+    for source in sources:
+        part: dict[str, str] = {}
+        _flatten("", yaml.safe_load(source.read_text(encoding="utf-8")), part)
+        clash = sorted(set(part) & set(flat))
+        if clash:
+            raise LookupError(f"locales/{lang}/{source.name} redefines {', '.join(clash)}")
+        flat.update(part)
     return flat
+
+
+def _flatten(prefix: str, node: object, flat: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), value, flat)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _flatten(f"{prefix}.{index}", value, flat)
+    else:
+        flat[prefix] = str(node)
 
 
 def t(key: str, lang: str | None = None, **values: object) -> str:
