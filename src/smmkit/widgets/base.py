@@ -6,13 +6,11 @@ import html
 from typing import Any
 
 import ipywidgets as W
-import mistune
 
 from ..grading import Feedback, Grade, grade
 from ..i18n import t
+from ..markup import md
 from .session import Session, get_session
-
-_markdown = mistune.create_markdown(plugins=["table", "strikethrough"])
 
 # Text colours with ≥ 7:1 contrast on the light backgrounds below (WCAG AA needs 4.5:1).
 STYLE = {
@@ -20,11 +18,6 @@ STYLE = {
     False: ("✘", "#8e1b1b", "#fdecea"),
     None: ("ℹ", "#0d3c61", "#e8f1fb"),
 }
-
-
-def md(text: str | None) -> str:
-    """Trusted, authored Markdown → HTML."""
-    return _markdown(text or "") if text else ""
 
 
 def feedback_html(
