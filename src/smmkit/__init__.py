@@ -35,6 +35,15 @@ __all__ = [
 _LAZY_MODULES = {"datasets", "widgets", "progress"}
 
 
+def _setup_kernel() -> None:
+    from .kernel_setup import enable_chart_alt_text
+
+    enable_chart_alt_text()
+
+
+_setup_kernel()
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)

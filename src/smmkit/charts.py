@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Mapping
 
 from matplotlib.figure import Figure
 
-from .content.models import COMPETENCIES
+from .content.models import COMPETENCIES, Scenario
 from .i18n import t
+from .scenarios import best_path
 
 # Colour-blind-safe pair (Okabe–Ito) with enough contrast on white.
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7")
@@ -38,3 +40,127 @@ def radar(
         ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12))
     fig.tight_layout()
     return fig
+
+
+RATING_COLOURS = {"best": "#1b7837", "good": "#7fbc41", "neutral": "#f1a340", "bad": "#c51b1b"}
+
+
+def figure_png(figure: Figure, dpi: int = 110) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _levels(scenario: Scenario) -> dict[str, int]:
+    """Breadth-first depth of every reachable node from the start."""
+    nodes = scenario.node_map
+    depth = {scenario.start: 0}
+    queue = [scenario.start]
+    while queue:
+        node_id = queue.pop(0)
+        for target in nodes[node_id].targets():
+            if target in nodes and target not in depth:
+                depth[target] = depth[node_id] + 1
+                queue.append(target)
+    return depth
+
+
+def scenario_map(scenario: Scenario, numbers: Mapping[str, int]) -> tuple[Figure, str]:
+    """A map of the scenario graph: sections by depth, endings coloured by rating, best path bold.
+
+    Returns the figure and an alt text describing it.
+    """
+    depth = _levels(scenario)
+    by_level: dict[int, list[str]] = {}
+    for node_id, level in sorted(depth.items(), key=lambda kv: numbers.get(kv[0], 0)):
+        by_level.setdefault(level, []).append(node_id)
+    width = max(len(ids) for ids in by_level.values())
+    positions = {
+        node_id: ((i + 1) / (len(ids) + 1) * width, -level)
+        for level, ids in by_level.items()
+        for i, node_id in enumerate(ids)
+    }
+    best = best_path(scenario)
+    best_edges = set(zip(best[0], best[0][1:], strict=False)) if best else set()
+    fig = Figure(figsize=(min(11, 2 + 1.6 * width), 1.2 + 1.15 * len(by_level)))
+    ax = fig.add_subplot()
+    nodes = scenario.node_map
+    for node_id, (x, y) in positions.items():
+        for target in nodes[node_id].targets():
+            if target not in positions:
+                continue
+            on_best = (node_id, target) in best_edges
+            ax.annotate(
+                "",
+                xy=positions[target],
+                xytext=(x, y),
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": "#0b3d91" if on_best else "#8a8a8a",
+                    "lw": 2.6 if on_best else 1.0,
+                    "shrinkA": 14,
+                    "shrinkB": 14,
+                    "connectionstyle": "arc3,rad=0.08",
+                },
+            )
+    for node_id, (x, y) in positions.items():
+        node = nodes[node_id]
+        if node.ending:
+            colour, text_colour = RATING_COLOURS[node.ending.rating], "white"
+            label = f"{numbers[node_id]}\n{t(f'scenario.rating.{node.ending.rating}')}"
+        elif node.routes:
+            colour, text_colour, label = (
+                "#e0e0e0",
+                "black",
+                f"{numbers[node_id]}\n{t('paper.router')}",
+            )
+        else:
+            colour, text_colour, label = "#dbe9f6", "black", str(numbers[node_id])
+        ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=9,
+            color=text_colour,
+            bbox={"boxstyle": "round,pad=0.45", "facecolor": colour, "edgecolor": "#333333"},
+        )
+    ax.set_xlim(0, width + 0.2)
+    ax.set_ylim(-max(by_level) - 0.6, 0.6)
+    ax.axis("off")
+    ax.set_title(t("paper.map_title", title=scenario.title), fontsize=11)
+    fig.tight_layout()
+    endings = [n for n in scenario.nodes if n.ending]
+    alt = t(
+        "paper.map_alt",
+        title=scenario.title,
+        sections=len(positions),
+        endings=", ".join(
+            f"{numbers[n.id]} ({t(f'scenario.rating.{n.ending.rating}')})"
+            for n in endings
+            if n.id in numbers
+        ),
+        best=" → ".join(str(numbers[n]) for n in best[0]) if best else "–",
+    )
+    return fig, alt
+
+
+def describe_figure(figure: Figure) -> str:
+    """Alt text for a chart from its titles and axis labels (German)."""
+    parts = []
+    if figure._suptitle is not None and figure._suptitle.get_text():
+        parts.append(figure._suptitle.get_text())
+    for ax in figure.axes:
+        bits = [ax.get_title()] if ax.get_title() else []
+        if ax.name != "polar":
+            if ax.get_xlabel():
+                bits.append(f"x-Achse: {ax.get_xlabel()}")
+            if ax.get_ylabel():
+                bits.append(f"y-Achse: {ax.get_ylabel()}")
+        labels = [h.get_label() for h in ax.get_legend().legend_handles] if ax.get_legend() else []
+        if labels:
+            bits.append("Legende: " + ", ".join(str(label) for label in labels if label))
+        if bits:
+            parts.append("; ".join(bits))
+    return "Diagramm: " + " | ".join(parts) if parts else "Diagramm ohne Titel"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -144,6 +145,25 @@ def cmd_progress(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import EDITIONS, BuildOptions, ProgressBar, build, count_steps, summary_table
+
+    options = BuildOptions(
+        root=Path(args.root).resolve(),
+        langs=tuple(args.lang or ["de"]),
+        notebooks=tuple(args.notebook or ()),
+        editions=tuple(args.edition or EDITIONS),
+        pdf=not args.no_pdf,
+        force=args.force,
+        jobs=args.jobs or (os.cpu_count() or 1),
+        out=Path(args.out).resolve() if args.out else None,
+    )
+    bar = None if args.quiet else ProgressBar(count_steps(options))
+    report = build(options, progress=bar)
+    print(summary_table(report, options.root))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smmkit", description="smmkit training kit tools")
     parser.add_argument("--version", action="version", version=f"smmkit {__version__}")
@@ -154,6 +174,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="de")
     p.add_argument("--json", action="store_true", help="print problems and coverage as JSON")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "build", help="build handouts (participant/trainer, HTML+PDF), exercises and solutions"
+    )
+    p.add_argument("--root", default=".", help="project folder with notebooks/ and content/")
+    p.add_argument("--lang", action="append", help="language to build (repeatable; default: de)")
+    p.add_argument(
+        "--notebook",
+        action="append",
+        help="only this notebook, e.g. 01_offenheit_kommunikation (repeatable)",
+    )
+    p.add_argument(
+        "--edition",
+        action="append",
+        choices=["handout", "trainer", "notebook", "exercise", "solution"],
+        help="only this edition (repeatable; default: all)",
+    )
+    p.add_argument("--no-pdf", action="store_true", help="HTML only (no chromium needed)")
+    p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    p.add_argument("--jobs", type=int, help="notebooks executed in parallel (default: CPU cores)")
+    p.add_argument("--out", help="build folder (default: <root>/build)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a content bank file")
     p.set_defaults(func=cmd_schema)

@@ -6,13 +6,18 @@ import os
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
 
 
 def execute_notebook(
-    notebook: nbformat.NotebookNode, cwd: Path, timeout: int = 300, kernel_name: str = "python3"
+    notebook: nbformat.NotebookNode,
+    cwd: Path,
+    timeout: int = 300,
+    kernel_name: str = "python3",
+    **client_options: Any,
 ) -> nbformat.NotebookNode:
     """Run every cell of `notebook` (in place) with `cwd` as the kernel's working folder."""
     client = NotebookClient(
@@ -20,6 +25,7 @@ def execute_notebook(
         timeout=timeout,
         kernel_name=kernel_name,
         resources={"metadata": {"path": str(cwd)}},
+        **client_options,
     )
     manager = client.create_kernel_manager()
     # ipc avoids TCP ports (and ipykernel's unencrypted-TCP warning); its sockets need an

@@ -65,6 +65,8 @@ def clear_solutions(source: str, stub: str = STUB) -> str:
         out.extend(lines[cursor:begin])
         indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
         out.append(f"{indent}{stub}")
+        if indent:  # inside a block a comment alone is a syntax error
+            out.append(f"{indent}pass")
         cursor = end + 1
     out.extend(lines[cursor:])
     return "\n".join(out)

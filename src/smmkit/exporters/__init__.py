@@ -1,0 +1,12 @@
+"""nbconvert exporters for the kit's editions, registered as `nbconvert.exporters` entry points.
+
+jupyter nbconvert --to smmkit_handout  notebooks/de/01_offenheit_kommunikation.ipynb
+jupyter nbconvert --to smmkit_trainer  …
+jupyter nbconvert --to smmkit_exercise …
+jupyter nbconvert --to smmkit_solution …
+"""
+
+from .handout import HandoutExporter, TrainerExporter
+from .notebooks import ExerciseExporter, SolutionExporter
+
+__all__ = ["ExerciseExporter", "HandoutExporter", "SolutionExporter", "TrainerExporter"]

@@ -1,0 +1,81 @@
+"""HTML handouts: participant and trainer editions, offline and print-ready."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbconvert.exporters import HTMLExporter
+from traitlets import default
+
+from ..i18n import t
+from ..preprocessors import DropWidgetOutputs, HideCode, RemoveCellsByTag, RenderBankItems
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class HandoutExporter(HTMLExporter):
+    """Participant edition: code hidden, quizzes on paper, no answers, no trainer notes."""
+
+    export_from_notebook = "smmkit handout (participant)"
+    mode = "participant"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "smmkit_handout"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATES)]
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    @default("language_code")
+    def _language_code_default(self) -> str:
+        return "de"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Registered after nbconvert's own (e.g. --execute), so they see executed outputs.
+        for step in self.edition_steps():
+            self.register_preprocessor(step, enabled=True)
+
+    def edition_steps(self) -> list:
+        trainer = self.mode == "trainer"
+        remove = ["handout-skip"] if trainer else ["handout-skip", "trainer"]
+        return [
+            RemoveCellsByTag(remove_tags=remove, parent=self),
+            RenderBankItems(mode=self.mode, parent=self),
+            DropWidgetOutputs(parent=self),
+            HideCode(show_solutions=trainer, parent=self),
+        ]
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = self._init_resources(resources)
+        resources["smmkit"] = {
+            "mode": self.mode,
+            "edition": t(f"paper.edition.{self.mode}"),
+            "title": _title(nb, resources),
+        }
+        return super().from_notebook_node(nb, resources, **kw)
+
+
+class TrainerExporter(HandoutExporter):
+    """Trainer edition: everything in the handout plus answer key, notes, solutions, scenario maps."""
+
+    export_from_notebook = "smmkit handout (trainer)"
+    mode = "trainer"
+
+
+def _title(nb, resources) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return resources.get("metadata", {}).get("name", "")

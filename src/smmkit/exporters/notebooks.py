@@ -1,0 +1,45 @@
+"""Notebook editions: exercises (stubs, no trainer notes) and solutions (markers removed)."""
+
+from __future__ import annotations
+
+from nbconvert.exporters import NotebookExporter
+from nbconvert.preprocessors import ClearMetadataPreprocessor, ClearOutputPreprocessor
+
+from ..preprocessors import ClearSolutions, RemoveCellsByTag, StripSolutionMarkers
+
+
+class _EditionExporter(NotebookExporter):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for step in self.edition_steps():
+            self.register_preprocessor(step, enabled=True)
+        self.register_preprocessor(ClearOutputPreprocessor(parent=self), enabled=True)
+        self.register_preprocessor(
+            ClearMetadataPreprocessor(
+                preserve_cell_metadata_mask={"tags"},
+                preserve_nb_metadata_mask={"kernelspec", "language_info"},
+                parent=self,
+            ),
+            enabled=True,
+        )
+
+    def edition_steps(self) -> list:
+        raise NotImplementedError
+
+
+class ExerciseExporter(_EditionExporter):
+    """For participants: solution regions become stubs; trainer notes are removed."""
+
+    export_from_notebook = "smmkit exercise"
+
+    def edition_steps(self) -> list:
+        return [RemoveCellsByTag(remove_tags=["trainer"], parent=self), ClearSolutions(parent=self)]
+
+
+class SolutionExporter(_EditionExporter):
+    """For trainers and self-checks: full solutions, marker lines removed."""
+
+    export_from_notebook = "smmkit solution"
+
+    def edition_steps(self) -> list:
+        return [StripSolutionMarkers(parent=self)]

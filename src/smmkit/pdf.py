@@ -1,0 +1,120 @@
+"""HTML → PDF with Debian's chromium, one browser for many files (Playwright).
+
+nbconvert's own webpdf wants a browser Playwright downloads itself, which cannot be had
+offline; Debian's chromium prints the offline handout HTML with A4 pages from CSS `@page`.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+from pathlib import Path
+from types import TracebackType
+
+from .errors import BuildError
+from .i18n import t
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # With no network, chromium's own DNS look-ups otherwise stall 1–5 s per page.
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
+
+
+def find_chromium() -> str:
+    """Path of the system chromium (env SMMKIT_CHROMIUM overrides)."""
+    for candidate in (
+        os.environ.get("SMMKIT_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    raise BuildError(
+        "PDF output needs Debian's chromium: apt-get install chromium (or set SMMKIT_CHROMIUM), "
+        "or build without PDFs (--no-pdf)"
+    )
+
+
+def _header(title: str, edition: str) -> str:
+    return (
+        '<div style="font-family: DejaVu Sans, sans-serif; font-size: 8pt; color: #333; width: 100%; '
+        'margin: 0 16mm; display: flex; justify-content: space-between;">'
+        f"<span>{html.escape(title)}</span><span>{html.escape(edition)}</span></div>"
+    )
+
+
+def _footer() -> str:
+    return (
+        '<div style="font-family: DejaVu Sans, sans-serif; font-size: 8pt; color: #333; width: 100%; '
+        f'text-align: center;">{t("paper.page")} <span class="pageNumber"></span> {t("paper.of")} '
+        '<span class="totalPages"></span></div>'
+    )
+
+
+class PdfPrinter:
+    """Keeps one headless chromium open; `print(html_path, pdf_path, title, edition)` per file."""
+
+    def __init__(self, executable: str | None = None):
+        self.executable = executable or find_chromium()
+        self._playwright = None
+        self._browser = None
+
+    def __enter__(self) -> PdfPrinter:
+        from playwright.sync_api import sync_playwright
+
+        self._playwright = sync_playwright().start()
+        self._browser = self._playwright.chromium.launch(
+            executable_path=self.executable, args=CHROMIUM_ARGS, headless=True
+        )
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+
+    def print(self, source: Path, target: Path, title: str, edition: str) -> Path:
+        if self._browser is None:
+            raise RuntimeError("use PdfPrinter as a context manager")
+        page = self._browser.new_page()
+        try:
+            # Offline by construction: refuse any request that is not a local file.
+            page.route(
+                "**/*",
+                lambda route: (
+                    route.abort()
+                    if not route.request.url.startswith(("file:", "data:"))
+                    else route.continue_()
+                ),
+            )
+            page.goto(source.resolve().as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            page.pdf(
+                path=str(target),
+                format="A4",
+                print_background=True,
+                prefer_css_page_size=True,
+                display_header_footer=True,
+                header_template=_header(title, edition),
+                footer_template=_footer(),
+                margin={"top": "18mm", "bottom": "20mm", "left": "16mm", "right": "16mm"},
+                tagged=True,
+                outline=True,
+            )
+        finally:
+            page.close()
+        return target

@@ -1,0 +1,19 @@
+"""nbconvert preprocessors that turn one source notebook into the kit's editions."""
+
+from .bank import RenderBankItems
+from .cells import (
+    ClearSolutions,
+    DropWidgetOutputs,
+    HideCode,
+    RemoveCellsByTag,
+    StripSolutionMarkers,
+)
+
+__all__ = [
+    "ClearSolutions",
+    "DropWidgetOutputs",
+    "HideCode",
+    "RemoveCellsByTag",
+    "RenderBankItems",
+    "StripSolutionMarkers",
+]
