@@ -6,12 +6,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.smmkit-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: lab app test check lint format sysdeps clean
+.PHONY: handouts lab app test check lint format sysdeps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $(STAMP)
+
+## The main job: participant and trainer handouts (HTML + PDF), exercises/ and solutions/
+handouts: $(STAMP) sysdeps
+	$(BIN)/smmkit build
 
 ## JupyterLab on the module notebooks
 lab: $(STAMP)

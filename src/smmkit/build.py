@@ -49,6 +49,7 @@ class BuildOptions:
     force: bool = False
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     out: Path | None = None  # default: <root>/build
+    generated_root: Path | None = None  # where exercises/ and solutions/ go; default: <root>
 
     @property
     def build_dir(self) -> Path:
@@ -138,7 +139,8 @@ def output_paths(
         elif edition == "notebook":
             paths["notebook.ipynb"] = build_dir / lang / "notebooks" / f"{name}.ipynb"
         else:
-            paths[f"{edition}.ipynb"] = root / f"{edition}s" / lang / f"{name}.ipynb"
+            generated = options.generated_root or root
+            paths[f"{edition}.ipynb"] = generated / f"{edition}s" / lang / f"{name}.ipynb"
     return paths
 
 
@@ -243,11 +245,19 @@ class Staging:
                 staged.mkdir(parents=True)
         return self
 
-    def path(self, final: Path) -> Path:
+    def locate(self, final: Path) -> Path:
+        """Where `final` lives in the staging area (for reading)."""
         for folder, staged in self.map.items():
             if final.is_relative_to(folder):
                 return staged / final.relative_to(folder)
         raise ValueError(f"{final} is outside the staged folders")
+
+    def path(self, final: Path) -> Path:
+        """The staged location to write `final` to. A mirrored hard link there is removed
+        first, so writing never edits the previous build's file."""
+        target = self.locate(final)
+        target.unlink(missing_ok=True)
+        return target
 
     def commit(self) -> None:
         for folder, staged in self.map.items():
@@ -413,7 +423,7 @@ def _print_pdfs(printer, staging: Staging, html_paths, pdfs, title, progress, la
 
     for key, pdf_path in pdfs.items():
         edition = key.split(".")[0]
-        html_path = staging.path(html_paths[key.replace(".pdf", ".html")])
+        html_path = staging.locate(html_paths[key.replace(".pdf", ".html")])
         printer.print(
             html_path,
             staging.path(pdf_path),

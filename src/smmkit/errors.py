@@ -41,6 +41,9 @@ class ContentError(SmmkitError):
         header = f"{count} problem{'s' if count != 1 else ''} in the content:"
         super().__init__("\n".join([header, *(f"  {p}" for p in self.problems)]))
 
+    def __reduce__(self):  # errors cross process boundaries in parallel builds
+        return (type(self), (self.problems,))
+
 
 class NotebookError(SmmkitError):
     """A notebook is malformed at a known cell (and line within it)."""
@@ -52,7 +55,11 @@ class NotebookError(SmmkitError):
             where += f": cell {cell}"
         if line is not None:
             where += f", line {line}"
+        self.message = message
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self):  # errors cross process boundaries in parallel builds
+        return (type(self), (self.path, self.cell, self.message, self.line))
 
 
 class UnknownItemError(SmmkitError, KeyError):

@@ -1,0 +1,158 @@
+"""Quizzes on paper and the cell-level preprocessors, without a kernel."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from helpers import VALID_ROOT
+
+from smmkit import paper
+from smmkit.errors import NotebookError
+from smmkit.preprocessors import (
+    ClearSolutions,
+    RemoveCellsByTag,
+    RenderBankItems,
+    StripSolutionMarkers,
+)
+from smmkit.solutions import clear_solutions, strip_markers
+
+
+@pytest.fixture
+def items(fixture_bank):
+    return fixture_bank.items
+
+
+def test_participant_choice_has_boxes_but_no_answers(items):
+    item = items["beispiel.sc-01"]
+    sheet = paper.render_item(item, "participant")
+    assert sheet.count("☐") == 3 and "☒" not in sheet and "smmkit-correct" not in sheet
+    for option in item.options:
+        assert option.text in sheet and option.feedback not in sheet
+    key = paper.render_item(item, "trainer")
+    assert key.count("☒") == 1 and "smmkit-correct" in key
+    assert all(option.feedback in key for option in item.options)
+
+
+@pytest.mark.parametrize(
+    ("item_id", "participant_has", "trainer_has"),
+    [
+        ("beispiel.tf-01", "☐</span> Falsch", "Don't feed the troll."),
+        ("beispiel.ord-01", "Nummerieren Sie", "Erst die Idee"),
+        ("beispiel.mat-01", "Buchstaben", "Berufliches Netzwerk."),
+        ("beispiel.gap-01", "(1)</strong> ____", "schnell / zügig"),
+        ("beispiel.num-01", "Rechenweg", "Das ist die Rate nach Followern"),
+        ("beispiel.txt-01", "smmkit-line", "Bieten Sie einen privaten Kanal an."),
+        ("beispiel.lik-01", "trifft voll zu", "trifft voll zu"),
+    ],
+)
+def test_each_type_on_paper(items, item_id, participant_has, trainer_has):
+    item = items[item_id]
+    participant, trainer = (
+        paper.render_item(item, "participant"),
+        paper.render_item(item, "trainer"),
+    )
+    assert participant_has in participant
+    assert trainer_has in trainer
+    if item.type != "likert":
+        assert trainer_has not in participant
+
+
+def test_matching_key_letters_match_the_pairs(items):
+    item = items["beispiel.mat-01"]
+    trainer = paper.render_item(item, "trainer")
+    assert "Steuererklärung" in trainer  # distractor listed
+    assert trainer.count('class="smmkit-numbox">') == 3
+
+
+def test_gamebook_numbers_sections_and_hides_debriefs(items):
+    scenario = items["beispiel.scn-01"]
+    numbers = paper.section_numbers(scenario)
+    assert numbers["anfang"] == 1 and sorted(numbers.values()) == list(range(1, 7))
+    book = paper.gamebook(scenario)
+    assert "Abschnitt 1" in book and "weiter bei Abschnitt" in book
+    assert "Notieren Sie +2 Punkte." in book  # points are shown only after choosing
+    assert "Mit 3 oder mehr Punkten: weiter bei Abschnitt" in book
+    for node in scenario.nodes:
+        if node.ending:
+            assert node.ending.debrief not in book
+    for choice in scenario.nodes[0].choices:
+        assert choice.feedback not in book
+
+
+def test_trainer_scenario_key_has_map_with_alt_text_and_debriefs(items):
+    key = paper.render_item(items["beispiel.scn-01"], "trainer")
+    assert '<img src="data:image/png;base64,' in key
+    assert 'alt="Ablaufplan des Fallbeispiels „Kommentar am Freitagabend“ mit 6 Abschnitten' in key
+    assert "Bester Weg" in key and "Nie löschen ohne Grund." in key
+
+
+def test_quiz_set_on_paper_numbers_items_and_trainer_gets_bands(fixture_bank):
+    quiz_set = fixture_bank.quiz_sets["beispiel.set-01"]
+    participant = paper.render_quiz_set(quiz_set, fixture_bank.items, "participant")
+    assert "1. Antwortzeit" in participant and "Bestanden." not in participant
+    assert "Bestehensgrenze 60 %" in paper.render_quiz_set(quiz_set, fixture_bank.items, "trainer")
+
+
+CELL = "df = load()\n    # BEGIN SOLUTION\n    total = df.sum()\n    # END SOLUTION\nprint(total)"
+
+
+def test_solution_markers_keep_indentation():
+    assert clear_solutions(
+        "def f():\n    # BEGIN SOLUTION\n    return 1\n    # END SOLUTION\n"
+    ) == ("def f():\n    # Ihre Lösung hier\n    pass")
+    assert (
+        clear_solutions("x = 1\n# BEGIN SOLUTION\ny = 2\n# END SOLUTION\nz = 3")
+        == "x = 1\n# Ihre Lösung hier\nz = 3"
+    )
+    assert strip_markers(CELL) == "df = load()\n    total = df.sum()\nprint(total)"
+
+
+def _notebook(*cells):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = list(cells)
+    return nb
+
+
+def test_cell_preprocessors():
+    trainer = nbformat.v4.new_markdown_cell(
+        "**Hinweis für Trainer:innen** …", metadata={"tags": ["trainer"]}
+    )
+    whole = nbformat.v4.new_code_cell("answer = 42", metadata={"tags": ["solution"]})
+    marked = "a = 1\n# BEGIN SOLUTION\nb = a + 1\n# END SOLUTION"
+    partial = nbformat.v4.new_code_cell(marked)
+    nb = _notebook(trainer, whole, partial)
+    nb, _ = RemoveCellsByTag(remove_tags=["trainer"]).preprocess(nb, {})
+    assert len(nb.cells) == 2
+    nb, _ = ClearSolutions().preprocess(nb, {})
+    assert [c.source for c in nb.cells] == ["# Ihre Lösung hier", "a = 1\n# Ihre Lösung hier"]
+    solved, _ = StripSolutionMarkers().preprocess(_notebook(nbformat.v4.new_code_cell(marked)), {})
+    assert solved.cells[0].source == "a = 1\nb = a + 1"
+
+
+def test_broken_markers_name_notebook_cell_and_line():
+    nb = _notebook(
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("y = 1\n# BEGIN SOLUTION\nz = 2"),
+    )
+    resources = {"metadata": {"name": "02_kaputt", "path": "notebooks/de"}}
+    with pytest.raises(
+        NotebookError,
+        match=r"notebooks/de/02_kaputt.ipynb: cell 2, line 2: BEGIN SOLUTION without END",
+    ):
+        ClearSolutions().preprocess(nb, resources)
+
+
+def test_render_bank_items_replaces_widget_cells(tmp_path):
+    nb = _notebook(
+        nbformat.v4.new_code_cell("import smmkit\nsmmkit.participant()"),
+        nbformat.v4.new_code_cell('smmkit.quiz("beispiel.sc-01")'),
+        nbformat.v4.new_code_cell("x = 1\n# BEGIN SOLUTION\ny = 2\n# END SOLUTION"),
+    )
+    resources = {"metadata": {"name": "01_beispiel", "path": str(VALID_ROOT / "notebooks" / "de")}}
+    step = RenderBankItems(mode="participant", root=str(VALID_ROOT), lang="de")
+    out, _ = step.preprocess(nb, resources)
+    html = [c.outputs[0]["data"]["text/html"] for c in out.cells]
+    assert "Ihr Name oder Pseudonym" in html[0]
+    assert "Innerhalb weniger Stunden" in html[1] and "zügige Antwort" not in html[1]
+    assert "Ihre Lösung und Notizen" in html[2]
+    assert out.cells[1].metadata["transient"]["remove_source"]
