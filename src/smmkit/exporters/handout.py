@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets import default
 
 from ..i18n import t
@@ -62,7 +64,17 @@ class HandoutExporter(HTMLExporter):
             "edition": t(f"paper.edition.{self.mode}"),
             "title": _title(nb, resources),
         }
-        return super().from_notebook_node(nb, resources, **kw)
+        # HTMLExporter would re-parse the whole page with BeautifulSoup only to add missing alt
+        # texts and tab stops (~1 s per large handout); our template writes alt texts itself.
+        lexer = nb.metadata.get("language_info", {}).get("pygments_lexer") or "ipython3"
+        self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        self.register_filter(
+            "filter_data_type",
+            WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            ),
+        )
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
 class TrainerExporter(HandoutExporter):
