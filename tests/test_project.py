@@ -44,13 +44,13 @@ def test_environment_yml_agrees_with_pyproject():
 
 def test_readme_names_the_two_commands_and_ci_runs_the_test_one():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "make test" in readme and "make lab" in readme
+    assert "make test" in readme and "make handouts" in readme and "make lab" in readme
     assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
 def test_makefile_targets_exist():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
-    for target in ("lab:", "app:", "test:", "check:"):
+    for target in ("handouts:", "lab:", "app:", "test:", "check:"):
         assert re.search(rf"^{target}", makefile, re.M), target
 
 
