@@ -21,9 +21,10 @@ handouts: $(STAMP) sysdeps
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-## The modules as apps (Voilà): no code visible, widgets only
+## The modules as apps (Voilà): no code visible, widgets only, no trainer notes
 app: $(STAMP)
-	$(BIN)/voila --Voila.ip=127.0.0.1 --KernelManager.transport=ipc notebooks/de
+	$(BIN)/smmkit build --edition app --no-pdf --quiet
+	$(BIN)/voila --Voila.ip=127.0.0.1 --KernelManager.transport=ipc build/de/app
 
 ## Validate the content bank and the notebooks' references
 check: $(STAMP)

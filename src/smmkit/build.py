@@ -34,8 +34,14 @@ import nbformat
 from .errors import BuildError, NotebookError
 
 HTML_EDITIONS = ("handout", "trainer")
-EDITIONS = ("handout", "trainer", "notebook", "exercise", "solution")
-EDITION_FOLDERS = {"handout": "handouts", "trainer": "trainer", "notebook": "notebooks"}
+EDITIONS = ("handout", "trainer", "notebook", "exercise", "solution", "app")
+EDITION_FOLDERS = {
+    "handout": "handouts",
+    "trainer": "trainer",
+    "notebook": "notebooks",
+    "app": "app",
+}
+SOURCE_EDITIONS = ("exercise", "solution", "app")  # made from the source, no execution
 CACHE_FILE = ".smmkit-build-cache.json"
 
 
@@ -136,8 +142,10 @@ def output_paths(
             paths[f"{edition}.html"] = folder / f"{name}.html"
             if options.pdf:
                 paths[f"{edition}.pdf"] = folder / f"{name}.pdf"
-        elif edition == "notebook":
-            paths["notebook.ipynb"] = build_dir / lang / "notebooks" / f"{name}.ipynb"
+        elif edition in ("notebook", "app"):
+            paths[f"{edition}.ipynb"] = (
+                build_dir / lang / EDITION_FOLDERS[edition] / f"{name}.ipynb"
+            )
         else:
             generated = options.generated_root or root
             paths[f"{edition}.ipynb"] = generated / f"{edition}s" / lang / f"{name}.ipynb"
@@ -214,10 +222,12 @@ def _title(notebook: nbformat.NotebookNode, fallback: str) -> str:
 
 
 def build_notebook_edition(edition: str, notebook_path: Path, target: Path) -> None:
-    """Exercise or solution notebook from the source (no execution needed)."""
-    from .exporters import ExerciseExporter, SolutionExporter
+    """Exercise, solution or app notebook from the source (no execution needed)."""
+    from .exporters import AppExporter, ExerciseExporter, SolutionExporter
 
-    exporter = ExerciseExporter() if edition == "exercise" else SolutionExporter()
+    exporter = {"exercise": ExerciseExporter, "solution": SolutionExporter, "app": AppExporter}[
+        edition
+    ]()
     resources = {"metadata": {"name": notebook_path.stem, "path": str(notebook_path.parent)}}
     body, _ = exporter.from_filename(str(notebook_path), resources=resources)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -337,7 +347,7 @@ def build(options: BuildOptions, progress: Callable[[str, str], None] | None = N
             results.append(result)
             for k in targets.keys() - stale.keys():
                 _tick(progress, f"{lang}/{path.stem}", f"{k.replace('.', ' ')} (cached)")
-            for edition in ("exercise", "solution"):
+            for edition in SOURCE_EDITIONS:
                 target = stale.get(f"{edition}.ipynb")
                 if target is not None:
                     build_notebook_edition(edition, path, staging.path(target))

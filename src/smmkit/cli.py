@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--edition",
         action="append",
-        choices=["handout", "trainer", "notebook", "exercise", "solution"],
+        choices=["handout", "trainer", "notebook", "exercise", "solution", "app"],
         help="only this edition (repeatable; default: all)",
     )
     p.add_argument("--no-pdf", action="store_true", help="HTML only (no chromium needed)")

@@ -7,6 +7,12 @@ jupyter nbconvert --to smmkit_solution …
 """
 
 from .handout import HandoutExporter, TrainerExporter
-from .notebooks import ExerciseExporter, SolutionExporter
+from .notebooks import AppExporter, ExerciseExporter, SolutionExporter
 
-__all__ = ["ExerciseExporter", "HandoutExporter", "SolutionExporter", "TrainerExporter"]
+__all__ = [
+    "AppExporter",
+    "ExerciseExporter",
+    "HandoutExporter",
+    "SolutionExporter",
+    "TrainerExporter",
+]

@@ -43,3 +43,12 @@ class SolutionExporter(_EditionExporter):
 
     def edition_steps(self) -> list:
         return [StripSolutionMarkers(parent=self)]
+
+
+class AppExporter(_EditionExporter):
+    """For the app view (Voilà): the full notebook without trainer notes; code stays hidden there."""
+
+    export_from_notebook = "smmkit app"
+
+    def edition_steps(self) -> list:
+        return [RemoveCellsByTag(remove_tags=["trainer"], parent=self)]
