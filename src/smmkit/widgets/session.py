@@ -74,9 +74,13 @@ class Session:
         score: float | None,
         max_score: float | None,
         phase: str | None = None,
+        module: str | None = None,
     ) -> progress.AnswerRecord | None:
-        """Save an answer, or keep it pending until a participant is set (returns None then)."""
-        module = self.bank.module_of(item_id)
+        """Save an answer, or keep it pending until a participant is set (returns None then).
+
+        `module` is looked up in the bank; widgets whose exercises are not bank items pass it.
+        """
+        module = module or self.bank.module_of(item_id)
         store = self.store()
         if store is None:
             self.pending.append(PendingAnswer(item_id, answer, score, max_score, module, phase))
