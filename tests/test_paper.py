@@ -156,3 +156,21 @@ def test_render_bank_items_replaces_widget_cells(tmp_path):
     assert "Innerhalb weniger Stunden" in html[1] and "zügige Antwort" not in html[1]
     assert "Ihre Lösung und Notizen" in html[2]
     assert out.cells[1].metadata["transient"]["remove_source"]
+
+
+def test_exercise_widgets_print_themselves(tmp_path):
+    nb = _notebook(
+        nbformat.v4.new_code_cell("from smmkit.widgets.raci import RaciExercise\nRaciExercise()"),
+        nbformat.v4.new_code_cell('PostWorkshop(platform="x", keywords="Lindner, Brot")'),
+    )
+    resources = {"metadata": {"name": "x", "path": str(VALID_ROOT / "notebooks" / "de")}}
+    participant, _ = RenderBankItems(mode="participant", root=str(VALID_ROOT)).preprocess(
+        nb, resources
+    )
+    raci, post = (c.outputs[0]["data"]["text/html"] for c in participant.cells)
+    assert "<table" in raci and "Post-Werkstatt" in post and "höchstens 280 Zeichen" in post
+    assert "Lindner, Brot" in post and "☐" in post
+    nb2 = _notebook(nbformat.v4.new_code_cell("RaciExercise()"))
+    trainer, _ = RenderBankItems(mode="trainer", root=str(VALID_ROOT)).preprocess(nb2, resources)
+    key = trainer.cells[0].outputs[0]["data"]["text/html"]
+    assert key != raci and len(key) > len(raci)

@@ -569,3 +569,54 @@ def score(checks: Sequence[Check]) -> float:
     if not evaluated:
         return 0.0
     return round(sum(1 for c in evaluated if c.ok) / len(evaluated), 4)
+
+
+# ---------------------------------------------------------------------------------------------
+# On paper: the post workshop for printed handouts (static HTML, no widgets)
+# ---------------------------------------------------------------------------------------------
+
+PAPER_CHECKS = ("laenge", "hook", "cta", "hashtags", "emojis", "botschaft")
+
+
+def paper_html(platform: str = "instagram", keywords: str = "", mode: str = "participant") -> str:
+    """A drafting sheet: platform limits, lines for the draft and the live checks as a checklist."""
+    from .markup import md
+    from .paper import esc
+
+    info = profile(platform)
+    tags = (
+        t(
+            "posts.platform.hashtags_limit",
+            limit=info.hashtag_limit,
+            recommended=info.hashtags_recommended,
+        )
+        if info.hashtag_limit
+        else t("posts.platform.hashtags_no_limit", recommended=info.hashtags_recommended)
+    )
+    header = t(
+        "posts.platform.info",
+        name=esc(info.name),
+        limit=format_number(info.max_chars),
+        hashtags=esc(tags),
+        formats=esc(", ".join(info.formats)),
+    )
+    message = f"<p>{esc(t('posts.keywords.label'))}: <b>{esc(keywords)}</b></p>" if keywords else ""
+    lines = '<div class="smmkit-lines">' + '<div class="smmkit-line"></div>' * 9 + "</div>"
+    checks = "".join(
+        f'<li><span class="smmkit-box" aria-hidden="true">☐</span> {esc(t(f"posts.check.{key}.label"))}</li>'
+        for key in PAPER_CHECKS
+    )
+    trainer = ""
+    if mode == "trainer":
+        trainer = (
+            '<div class="smmkit-key"><span class="smmkit-key-label">'
+            f"{esc(t('posts.checks_heading'))}</span>{md(t('posts.intro'))}"
+            f"<p>{esc(t('posts.check.hook.missing', limit=HOOK_SHORT_LINE))}</p>"
+            f"<p>{esc(t('posts.check.cta.missing'))}</p></div>"
+        )
+    return (
+        f'<div class="smmkit-paper-item smmkit-paper-post"><p class="smmkit-item-title">{esc(t("posts.title"))}</p>'
+        f'<p>{header}</p>{message}<p class="smmkit-hint">{esc(t("posts.text.label"))}:</p>{lines}'
+        f'<p class="smmkit-hint">{esc(t("posts.checks_heading"))}:</p><ul class="smmkit-options">{checks}</ul>'
+        f'{trainer}<p class="smmkit-hint">{esc(t("posts.stand"))}</p></div>'
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,29 @@ def bank_for(root: Path, lang: str) -> Bank:
     if key not in _BANKS:
         _BANKS[key] = load_bank(root, lang)
     return _BANKS[key]
+
+
+def _raci_paper(source: str, mode: str) -> str:
+    from ..raci import paper_html
+
+    return paper_html(mode=mode)
+
+
+def _post_paper(source: str, mode: str) -> str:
+    from ..posts import paper_html
+
+    platform = re.search(r"platform\s*=\s*[\"']([a-z]+)", source)
+    keywords = re.search(r"keywords\s*=\s*[\"']([^\"']*)", source)
+    return paper_html(
+        platform.group(1) if platform else "instagram", keywords.group(1) if keywords else "", mode
+    )
+
+
+# Exercise widgets that are not bank items print themselves: constructor call → paper renderer.
+PAPER_WIDGETS: dict[str, Any] = {
+    "RaciExercise(": _raci_paper,
+    "PostWorkshop(": _post_paper,
+}
 
 
 def html_output(markup: str) -> Any:
@@ -59,6 +83,11 @@ class RenderBankItems(Preprocessor):
             calls = NOTEBOOK_CALL.findall(cell.source)
             if "smmkit.participant()" in cell.source:
                 cell.outputs = [html_output(paper.render_participant_line())]
+                cell.metadata.setdefault("transient", {})["remove_source"] = True
+                continue
+            widget = next((w for w in PAPER_WIDGETS if w in cell.source), None)
+            if widget:
+                cell.outputs = [html_output(PAPER_WIDGETS[widget](cell.source, self.mode))]
                 cell.metadata.setdefault("transient", {})["remove_source"] = True
                 continue
             if calls:
