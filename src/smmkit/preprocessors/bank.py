@@ -43,10 +43,17 @@ def _post_paper(source: str, mode: str) -> str:
     )
 
 
+def _strategy_paper(source: str, mode: str) -> str:
+    from ..strategy import paper_html
+
+    return paper_html(mode=mode)
+
+
 # Exercise widgets that are not bank items print themselves: constructor call → paper renderer.
 PAPER_WIDGETS: dict[str, Any] = {
     "RaciExercise(": _raci_paper,
     "PostWorkshop(": _post_paper,
+    "StrategyCanvas(": _strategy_paper,
 }
 
 
