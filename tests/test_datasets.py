@@ -245,7 +245,7 @@ def test_write_strategy_datasets_writes_all_three_shipped_files(tmp_path):
 )
 def test_strategy_generators_are_deterministic_and_seed_dependent(generate):
     a = generate()
-    pd.testing.assert_frame_equal(a, generate(2025))
+    pd.testing.assert_frame_equal(a, generate(2048))
     assert not generate(7).equals(a)
 
 
@@ -291,7 +291,7 @@ def test_post_export_shape_types_and_value_sets(posts):
         assert (posts[column] >= 0).all(), column
     assert (posts["impressionen"] >= posts["reichweite"]).all()
     assert posts["zeitfenster"].notna().all(), "Uhrzeit außerhalb der Zeitfenster"
-    # jede Woche mindestens ein Beitrag im Monat je Kanal (gleichmäßiger Redaktionsplan)
+    # in jedem Monat mindestens ein Beitrag je Kanal (gleichmäßiger Redaktionsplan)
     per_month = posts.groupby([posts["datum"].dt.to_period("M"), "kanal"]).size()
     assert per_month.min() >= 1 and len(per_month) == 48
 
@@ -343,19 +343,28 @@ def test_families_respond_to_reels(regular):
     by_channel = families.groupby("kanal")["er_reichweite"].median()
     assert by_channel["Facebook"] < 0.5 * min(by_channel["Instagram"], by_channel["TikTok"])
     assert set(families["thema"]) == {"Kinderräder", "Familientouren", "Lastenräder"}
+    # unter den Familien-Reels wirken Kinderräder am stärksten (Interaktionen und Klicks)
+    by_topic = families[families["format"] == "Reel"].groupby("thema")[["er_reichweite", "ctr"]]
+    assert (by_topic.median().idxmax() == "Kinderräder").all()
+    # Eltern reagieren werktags abends besonders stark
+    evening = (families["datum"].dt.day_of_week <= 3) & (families["stunde"] >= 18)
+    by_time = families.groupby(evening)["er_reichweite"].median()
+    assert by_time[True] > 1.8 * by_time[False]
 
 
 def test_raffle_is_the_vanity_trap(posts, regular):
     raffle = posts[posts["thema"] == "Gewinnspiel"]
     assert len(raffle) == 1
     row = raffle.iloc[0]
-    assert row["beitrag_id"] == "B073"
+    assert row["beitrag_id"] == "B072"
     assert row["reichweite"] == posts["reichweite"].max()
     assert row["reichweite"] > 5 * regular["reichweite"].max()
-    # niedrigste Klickrate aller Beiträge mit mindestens 1.000 erreichten Personen
-    assert row["ctr"] == posts.loc[posts["reichweite"] >= 1000, "ctr"].min()
+    # niedrigste Klickrate aller Instagram-Beiträge, die überhaupt Klicks hatten
+    instagram_clicked = posts[(posts["kanal"] == "Instagram") & (posts["klicks"] > 0)]
+    assert row["ctr"] == instagram_clicked["ctr"].min()
+    assert (posts["ctr"] < row["ctr"]).sum() <= 10
     instagram = regular[regular["kanal"] == "Instagram"]
-    assert instagram["ctr"].median() > 9 * row["ctr"]
+    assert instagram["ctr"].median() > 10 * row["ctr"]
     assert row["interaktionen"] / row["follower"] > 1.5  # über 150 % „nach Followern“
     # die Gewinnspiel-Follower sind nach einigen Wochen großteils wieder weg
     after = posts[(posts["kanal"] == "Instagram") & (posts["datum"] > row["datum"])]
@@ -388,7 +397,7 @@ def test_negative_feedback_clusters_and_battery_complaints(feedback):
     counts = hits.sum()
     battery = counts["Akku & Reichweite (Urban E)"]
     assert counts.idxmax() == "Akku & Reichweite (Urban E)"
-    assert battery >= 2 * counts.drop("Akku & Reichweite (Urban E)").max()
+    assert battery > 1.6 * counts.drop("Akku & Reichweite (Urban E)").max()
     # Akku-Beschwerden häufen sich im Winter, Höhepunkt im Januar
     month = negative["datum"].dt.month
     per_month = hits["Akku & Reichweite (Urban E)"].groupby(month).sum()
@@ -451,9 +460,9 @@ def test_competitor_grows_much_faster_on_tiktok(benchmark):
 
 
 def test_numeric_answers_in_module_03_match_the_data(posts, feedback, benchmark, bank_numbers):
-    post = posts.set_index("beitrag_id").loc["B099"]
+    post = posts.set_index("beitrag_id").loc["B107"]
     assert post["er_reichweite"] == pytest.approx(bank_numbers["strategie.kpi-04"], abs=0.01)
-    raffle = posts.set_index("beitrag_id").loc["B073"]
+    raffle = posts.set_index("beitrag_id").loc["B072"]
     assert raffle["ctr"] == pytest.approx(bank_numbers["strategie.kpi-05"], abs=0.0005)
     negative = feedback[feedback["stimmung"] == "negativ"]
     share = negative["text"].str.contains("akku|reichweite", case=False).mean() * 100
@@ -464,10 +473,10 @@ def test_numeric_answers_in_module_03_match_the_data(posts, feedback, benchmark,
         bank_numbers["strategie.wettbewerb-01"], abs=0.05
     )
     # die Zahlen in den Aufgabentexten
-    assert (post["reichweite"], post["impressionen"], post["follower"]) == (4110, 5357, 3048)
-    assert (post["likes"], post["kommentare"], post["shares"], post["klicks"]) == (295, 41, 29, 60)
+    assert (post["reichweite"], post["impressionen"], post["follower"]) == (4257, 5824, 3057)
+    assert (post["likes"], post["kommentare"], post["shares"], post["klicks"]) == (529, 59, 38, 129)
     assert (raffle["reichweite"], raffle["impressionen"], raffle["klicks"]) == (48300, 57900, 37)
     assert (raffle["interaktionen"], raffle["follower"]) == (4886, 2800)
-    assert (len(feedback), len(negative)) == (565, 179)
-    assert feedback["text"].str.contains("akku|reichweite", case=False).sum() == 91
-    assert (start, end) == (256, 4682)
+    assert (len(feedback), len(negative)) == (560, 189)
+    assert feedback["text"].str.contains("akku|reichweite", case=False).sum() == 110
+    assert (start, end) == (255, 4686)
