@@ -139,6 +139,12 @@ class OrderingWidget(ItemWidget):
 
 
 class MatchingWidget(ItemWidget):
+    """Left entries with a letter dropdown each; the answers are a lettered list.
+
+    Long answers do not fit a closed dropdown, so the dropdown offers letters only (as the
+    printed handout does) and the answers are listed in full above it.
+    """
+
     def build_controls(self) -> W.Widget:
         rights = [p.right for p in self.item.pairs] + list(self.item.distractors)
         order = (
@@ -146,14 +152,23 @@ class MatchingWidget(ItemWidget):
             if self.item.shuffle
             else range(len(rights))
         )
-        options = [(t("label.choose"), None)] + [(rights[i], rights[i]) for i in order]
+        self.letters = {rights[i]: chr(ord("A") + n) for n, i in enumerate(order)}
+        listing = "".join(
+            f'<li data-letter="{letter}"><b>{letter}</b> <span class="smmkit-letter-text">{html.escape(text)}</span></li>'
+            for text, letter in self.letters.items()
+        )
+        options = [(t("label.choose"), None)] + [
+            (letter, text) for text, letter in self.letters.items()
+        ]
         self.dropdowns = [
             W.Dropdown(
-                options=options, value=None, description=pair.left, style=LABEL_STYLE, layout=WIDE
+                options=options, index=0, description=pair.left, style=LABEL_STYLE, layout=WIDE
             )
             for pair in self.item.pairs
         ]
-        return W.VBox(self.dropdowns)
+        for dropdown in self.dropdowns:
+            dropdown.add_class("smmkit-match-row")
+        return W.VBox([W.HTML(f'<ol class="smmkit-letter-list">{listing}</ol>'), *self.dropdowns])
 
     def answer(self) -> list[str | None]:
         return [d.value for d in self.dropdowns]
@@ -171,6 +186,9 @@ class FillBlanksWidget(ItemWidget):
                 description=t("label.gap", number=i + 1),
                 style=LABEL_STYLE,
                 layout=W.Layout(width="24em"),
+                # A value sent per keystroke can be overtaken by the click on "Antwort prüfen",
+                # and a half-typed answer would be graded and saved.
+                continuous_update=False,
             )
             for i in range(len(self.item.blanks))
         ]
@@ -191,6 +209,7 @@ class NumericWidget(ItemWidget):
             placeholder="z. B. 3,5",
             style=LABEL_STYLE,
             layout=W.Layout(width="18em"),
+            continuous_update=False,  # see FillBlanksWidget
         )
         unit = W.HTML(html.escape(self.item.unit)) if self.item.unit else W.HTML()
         return W.HBox([self.input, unit], layout=W.Layout(align_items="center"))
@@ -208,6 +227,7 @@ class FreeTextWidget(ItemWidget):
             description=t("label.your_text"),
             style=LABEL_STYLE,
             layout=W.Layout(width="100%", max_width="52em", height="9em"),
+            continuous_update=False,  # see FillBlanksWidget; the word count updates on leaving the field
         )
         self.counter = W.HTML(t("label.words", count=0))
         self.text.observe(lambda change: self._count(change["new"]), names="value")

@@ -88,12 +88,18 @@ class ScenarioPlayer(W.VBox):
         self.story.value = (
             text
             + feedback_html(
-                extra=[Feedback(RATING_OK[ending.rating], f"**{rating}:** {ending.title}")]
+                extra=[Feedback(RATING_OK[ending.rating], f"**{rating}:** {ending.title}")],
+                verdict_words=False,
             )
             + f'<div class="smmkit-debrief"><h5>{t("scenario.debrief")}</h5>{md(ending.debrief)}</div>'
-            + f"<p><em>{t('scenario.path', steps=len(self.run.steps), score=format_points(self.run.score))}</em></p>"
+            + f"<p><em>{self._path_line()}</em></p>"
         )
         self.choices.children = []
+
+    def _path_line(self) -> str:
+        steps = len(self.run.steps)
+        key = "scenario.path_one" if steps == 1 else "scenario.path"
+        return t(key, steps=steps, score=format_points(self.run.score))
 
     def choose(self, index: int) -> None:
         choice = self.run.choose(index)
