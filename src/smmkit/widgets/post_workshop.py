@@ -100,7 +100,6 @@ class PostWorkshop(W.VBox):
             description=t("posts.button.save"),
             tooltip=t("posts.button.save"),
             button_style="primary",
-            icon="save",
             layout=W.Layout(width="auto"),
         )
         self.status = W.HTML()

@@ -24,14 +24,17 @@ from ..i18n import t
 from .base import STYLE, _status, md
 from .session import Session, get_session
 
-LABEL_STYLE = {"description_width": "initial"}
+LABEL_STYLE = {"description_width": "11em"}  # one column for all labels
 WIDE = W.Layout(width="100%", max_width="52em")
 HINT_STYLE = ("ℹ", "#0d3c61", "#f3f5f8")
 
 # Long radio labels wrap instead of being cut off (the stock style truncates them).
 CSS = """<style>
-.smmkit-strategy .widget-radio-box label { white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; height: auto !important; line-height: 1.35 !important; margin: 3px 0; }
+.smmkit-strategy .widget-radio-box label { display: flex !important; flex-direction: row-reverse;
+  justify-content: flex-end; align-items: flex-start; gap: 6px;
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  height: auto !important; line-height: 1.35 !important; margin: 3px 0; }
+.smmkit-strategy .widget-radio-box label input { flex: none; margin-top: 3px; }
 .smmkit-strategy .widget-textarea textarea { line-height: 1.35; }
 </style>"""
 
@@ -126,13 +129,11 @@ class StrategyCanvas(W.VBox):
             description=t("strategy.button.save"),
             tooltip=t("strategy.button.save"),
             button_style="primary",
-            icon="save",
             layout=W.Layout(width="auto"),
         )
         self.summary_button = W.Button(
             description=t("strategy.button.summary"),
             tooltip=t("strategy.button.summary"),
-            icon="file-text",
             layout=W.Layout(width="auto"),
         )
         self.model_button = W.Button(
@@ -188,12 +189,11 @@ class StrategyCanvas(W.VBox):
             description=t("strategy.button.rate"),
             tooltip=t("strategy.button.rate"),
             button_style="primary",
-            icon="check",
             layout=W.Layout(width="auto"),
         )
         self.rate_button.on_click(lambda _: self.save_rating())
         self.rating_feedback = W.HTML(layout=WIDE)
-        rubric_box = W.VBox([*rubric_parts, self.rate_button, self.rating_feedback])
+        rubric_box = W.VBox([*rubric_parts, W.HBox([self.rate_button]), self.rating_feedback])
         rubric_box.add_class("smmkit-strategy-selfcheck")
 
         super().__init__(
