@@ -259,7 +259,7 @@ CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)|@import\s+["']([^"']+)""", re.I)
 def test_built_html_loads_no_external_url(built):
     out = build_dir(built)
     pages = sorted(out.glob("*/*.html"))
-    assert len(pages) == 2 * len(NOTEBOOKS)
+    assert len(pages) >= 2 * len(NOTEBOOKS)
     for page in pages:
         markup = page.read_text(encoding="utf-8")
         loaded = []

@@ -34,7 +34,7 @@ import nbformat
 from .errors import BuildError, NotebookError
 
 HTML_EDITIONS = ("handout", "trainer")
-EDITIONS = ("handout", "trainer", "notebook", "exercise", "solution", "app")
+EDITIONS = ("handout", "trainer", "notebook", "exercise", "solution", "app", "workshop")
 EDITION_FOLDERS = {
     "handout": "handouts",
     "trainer": "trainer",
@@ -142,6 +142,8 @@ def output_paths(
             paths[f"{edition}.html"] = folder / f"{name}.html"
             if options.pdf:
                 paths[f"{edition}.pdf"] = folder / f"{name}.pdf"
+        elif edition == "workshop":
+            continue  # agendas and guides belong to the project, not to one notebook
         elif edition in ("notebook", "app"):
             paths[f"{edition}.ipynb"] = (
                 build_dir / lang / EDITION_FOLDERS[edition] / f"{name}.ipynb"
@@ -335,7 +337,22 @@ def build(options: BuildOptions, progress: Callable[[str, str], None] | None = N
         }
         plans.append((lang, path, key, targets, stale))
 
-    folders = sorted({p.parent for *_, stale in plans for p in stale.values()})
+    workshop_dir = build_dir / "de" / "workshop"
+    workshop_key = workshop_cache_key(root, fingerprint, options.pdf)
+    workshop_stale = (
+        "workshop" in options.editions
+        and "de" in options.langs
+        and (root / "workshop" / "agendas").is_dir()
+        and (
+            options.force
+            or cache.get(str(workshop_dir)) != workshop_key
+            or not workshop_dir.exists()
+        )
+    )
+    folders = sorted(
+        {p.parent for *_, stale in plans for p in stale.values()}
+        | ({workshop_dir} if workshop_stale else set())
+    )
     results: list[NotebookResult] = []
     total_execute = 0.0
     with Staging(folders, build_dir) as staging:
@@ -362,7 +379,18 @@ def build(options: BuildOptions, progress: Callable[[str, str], None] | None = N
                 needs_kernel.setdefault(html_key, targets[html_key])
             if needs_kernel:
                 executed_jobs.append((result, path, key, needs_kernel, pdfs))
-        total_execute = _run_executions(executed_jobs, staging, options, progress, new_cache)
+        with LazyPrinter(options.pdf) as printer:
+            total_execute = _run_executions(
+                executed_jobs, staging, options, progress, new_cache, printer
+            )
+            if workshop_stale:
+                from .workshop import render_workshop
+
+                written = render_workshop(
+                    root, staging.locate(workshop_dir), printer.get() if options.pdf else None
+                )
+                new_cache[str(workshop_dir)] = workshop_key
+                _tick(progress, "de/workshop", f"{len(written)} agendas and guides")
         if folders:
             staging.commit()
     build_dir.mkdir(parents=True, exist_ok=True)
@@ -381,10 +409,44 @@ def _tick(progress: Callable[[str, str], None] | None, notebook: str, edition: s
         progress(notebook, edition)
 
 
-def _run_executions(jobs, staging: Staging, options: BuildOptions, progress, new_cache) -> float:
+class LazyPrinter:
+    """One chromium for every PDF of a build, started only when the first PDF is due."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self._printer = None
+
+    def get(self):
+        if self._printer is None:
+            from .pdf import PdfPrinter
+
+            self._printer = PdfPrinter().__enter__()
+        return self._printer
+
+    def __enter__(self) -> LazyPrinter:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._printer is not None:
+            self._printer.__exit__(None, None, None)
+
+
+def workshop_cache_key(root: Path, fingerprint: str, pdf: bool) -> str:
+    digest = hashlib.sha256(f"{fingerprint}:{pdf}".encode())
+    _hash_files(
+        (p for p in (root / "workshop").rglob("*") if p.is_file() and p.suffix in {".yaml", ".md"}),
+        digest,
+    )
+    _hash_files((root / "notebooks" / "de").glob("*.ipynb"), digest)
+    _hash_files((root / "content" / "de").glob("*.y*ml"), digest)
+    return digest.hexdigest()
+
+
+def _run_executions(
+    jobs, staging: Staging, options: BuildOptions, progress, new_cache, printer: LazyPrinter
+) -> float:
     if not jobs:
         return 0.0
-    printer = None
     total = 0.0
     context = get_context("spawn")  # never fork a process that runs chromium or zmq threads
     with ProcessPoolExecutor(
@@ -409,12 +471,14 @@ def _run_executions(jobs, staging: Staging, options: BuildOptions, progress, new
                         new_cache[str(p)] = key
                         _tick(progress, label, k.replace(".", " "))
                     if pdfs:
-                        if printer is None:
-                            from .pdf import PdfPrinter
-
-                            printer = PdfPrinter().__enter__()
                         _print_pdfs(
-                            printer, staging, needs_kernel, pdfs, info["title"], progress, label
+                            printer.get(),
+                            staging,
+                            needs_kernel,
+                            pdfs,
+                            info["title"],
+                            progress,
+                            label,
                         )
                         for p in pdfs.values():
                             new_cache[str(p)] = key
@@ -422,9 +486,6 @@ def _run_executions(jobs, staging: Staging, options: BuildOptions, progress, new
             for future in futures:
                 future.cancel()
             raise
-        finally:
-            if printer is not None:
-                printer.__exit__(None, None, None)
     return total
 
 
@@ -444,8 +505,9 @@ def _print_pdfs(printer, staging: Staging, html_paths, pdfs, title, progress, la
 
 
 def count_steps(options: BuildOptions) -> int:
-    per_notebook = sum(2 if (e in HTML_EDITIONS and options.pdf) else 1 for e in options.editions)
-    return per_notebook * len(source_notebooks(options))
+    editions = [e for e in options.editions if e != "workshop"]
+    per_notebook = sum(2 if (e in HTML_EDITIONS and options.pdf) else 1 for e in editions)
+    return per_notebook * len(source_notebooks(options)) + ("workshop" in options.editions)
 
 
 class ProgressBar:
