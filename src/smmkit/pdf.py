@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
@@ -60,21 +61,37 @@ def _footer() -> str:
 
 
 class PdfPrinter:
-    """Keeps one headless chromium open; `print(html_path, pdf_path, title, edition)` per file."""
+    """Keeps one headless chromium open; `print(html_path, pdf_path, title, edition)` per file.
+
+    Playwright's sync API refuses to run in a thread that already has an asyncio loop (a
+    notebook kernel, another Playwright session in the same process), so all browser work
+    happens on one private thread of its own.
+    """
 
     def __init__(self, executable: str | None = None):
         self.executable = executable or find_chromium()
+        self._thread: ThreadPoolExecutor | None = None
         self._playwright = None
         self._browser = None
 
     def __enter__(self) -> PdfPrinter:
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smmkit-pdf")
+        self._thread.submit(self._start).result()
+        return self
+
+    def _start(self) -> None:
         from playwright.sync_api import sync_playwright
 
         self._playwright = sync_playwright().start()
         self._browser = self._playwright.chromium.launch(
             executable_path=self.executable, args=CHROMIUM_ARGS, headless=True
         )
-        return self
+
+    def _stop(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
 
     def __exit__(
         self,
@@ -82,14 +99,19 @@ class PdfPrinter:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._browser is not None:
-            self._browser.close()
-        if self._playwright is not None:
-            self._playwright.stop()
+        if self._thread is not None:
+            try:
+                self._thread.submit(self._stop).result()
+            finally:
+                self._thread.shutdown(wait=True)
+                self._thread = None
 
     def print(self, source: Path, target: Path, title: str, edition: str) -> Path:
-        if self._browser is None:
+        if self._thread is None:
             raise RuntimeError("use PdfPrinter as a context manager")
+        return self._thread.submit(self._print, source, target, title, edition).result()
+
+    def _print(self, source: Path, target: Path, title: str, edition: str) -> Path:
         page = self._browser.new_page()
         try:
             # Offline by construction: refuse any request that is not a local file.
