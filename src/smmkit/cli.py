@@ -81,6 +81,10 @@ def format_coverage(report: dict) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     result = check(Path(args.root), args.lang)
+    if (Path(args.root) / "workshop" / "agendas").is_dir() and args.lang == "de":
+        from .workshop import check_workshop
+
+        result.problems.extend(check_workshop(Path(args.root)))
     if args.json:
         print(
             json.dumps(
@@ -164,6 +168,48 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_results_report(args: argparse.Namespace) -> int:
+    from .results.commands import ReportRequest, run_report
+
+    run_report(
+        ReportRequest(
+            results_dir=Path(args.results_dir),
+            out=Path(args.out),
+            pdf=args.pdf,
+            csv_dir=Path(args.csv_dir) if args.csv_dir else None,
+            anonymise=args.anonymise,
+            root=Path(args.root),
+        )
+    )
+    return 0
+
+
+def cmd_results_sample(args: argparse.Namespace) -> int:
+    from .results.commands import bank_for
+    from .results.synthetic import generate_results
+
+    paths = generate_results(args.out, bank_for(args.root), args.participants, args.seed)
+    print(f"{len(paths)} Ergebnisdateien in {args.out}")
+    return 0
+
+
+def cmd_certificate(args: argparse.Namespace) -> int:
+    from .results.commands import CertificateRequest, run_certificates
+
+    run_certificates(
+        CertificateRequest(
+            results_dir=Path(args.results_dir),
+            out=Path(args.out),
+            title=args.title,
+            day=args.date,
+            trainer=args.trainer,
+            profile=args.profile,
+            root=Path(args.root),
+        )
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smmkit", description="smmkit training kit tools")
     parser.add_argument("--version", action="version", version=f"smmkit {__version__}")
@@ -188,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--edition",
         action="append",
-        choices=["handout", "trainer", "notebook", "exercise", "solution", "app"],
+        choices=["handout", "trainer", "notebook", "exercise", "solution", "app", "workshop"],
         help="only this edition (repeatable; default: all)",
     )
     p.add_argument("--no-pdf", action="store_true", help="HTML only (no chromium needed)")
@@ -209,6 +255,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.add_argument("--out", help="write to this file instead of standard output")
     p.set_defaults(func=cmd_progress)
+
+    results = sub.add_parser("results", help="trainer tools for a folder of participant results")
+    results_sub = results.add_subparsers(dest="results_command", required=True)
+    p = results_sub.add_parser("report", help="group report (HTML, optional PDF and CSV tables)")
+    p.add_argument("results_dir", metavar="RESULTS_DIR", help="folder with the result files")
+    p.add_argument("--out", required=True, help="HTML file to write (the PDF goes next to it)")
+    p.add_argument("--pdf", action="store_true", help="also print the report as A4 PDF")
+    p.add_argument("--csv-dir", help="write every table as CSV into this folder")
+    p.add_argument(
+        "--anonymise", action="store_true", help="replace names by stable pseudonyms (TN-…)"
+    )
+    p.add_argument("--root", default=".", help="project folder with content/")
+    p.set_defaults(func=cmd_results_report)
+    p = results_sub.add_parser("sample", help="write realistic synthetic result files")
+    p.add_argument("out", metavar="OUT_DIR")
+    p.add_argument("--participants", type=int, default=12)
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--root", default=".", help="project folder with content/")
+    p.set_defaults(func=cmd_results_sample)
+
+    p = sub.add_parser("certificate", help="one A4 PDF certificate of attendance per participant")
+    p.add_argument("results_dir", metavar="RESULTS_DIR", help="folder with the result files")
+    p.add_argument("--out", required=True, help="folder for the PDFs (<participant key>.pdf)")
+    p.add_argument("--title", help="workshop title (default: Social-Media-Kompetenz für KMU)")
+    p.add_argument("--date", help="workshop date YYYY-MM-DD (default: today)")
+    p.add_argument("--trainer", help="trainer's name for the signature line")
+    p.add_argument("--profile", action="store_true", help="add the competency radar chart")
+    p.add_argument("--root", default=".", help="project folder with content/")
+    p.set_defaults(func=cmd_certificate)
     return parser
 
 

@@ -106,12 +106,20 @@ class PdfPrinter:
                 self._thread.shutdown(wait=True)
                 self._thread = None
 
-    def print(self, source: Path, target: Path, title: str, edition: str) -> Path:
+    def print(
+        self, source: Path, target: Path, title: str, edition: str, header_footer: bool = True
+    ) -> Path:
+        """Print `source` to `target` (A4); `header_footer=False` for one-page documents such as
+        certificates, which carry their own layout."""
         if self._thread is None:
             raise RuntimeError("use PdfPrinter as a context manager")
-        return self._thread.submit(self._print, source, target, title, edition).result()
+        return self._thread.submit(
+            self._print, source, target, title, edition, header_footer
+        ).result()
 
-    def _print(self, source: Path, target: Path, title: str, edition: str) -> Path:
+    def _print(
+        self, source: Path, target: Path, title: str, edition: str, header_footer: bool
+    ) -> Path:
         page = self._browser.new_page()
         try:
             # Offline by construction: refuse any request that is not a local file.
@@ -130,7 +138,7 @@ class PdfPrinter:
                 format="A4",
                 print_background=True,
                 prefer_css_page_size=True,
-                display_header_footer=True,
+                display_header_footer=header_footer,
                 header_template=_header(title, edition),
                 footer_template=_footer(),
                 margin={"top": "18mm", "bottom": "20mm", "left": "16mm", "right": "16mm"},

@@ -1,0 +1,202 @@
+"""Parsed chunks → one set of checked columns (numpy arrays), before any DataFrame.
+
+Chunk-local codes become global ones, and every score is checked against its item type
+in one vectorised pass: graded types with a missing or impossible score are re-graded from
+the answer, the rest of the impossible ones are dropped (each counted per file).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from itertools import compress
+
+import numpy as np
+
+from ..content.validate import Bank
+from ..grading import GRADERS, grade
+from .catalog import PHASES, Catalog
+from .parsing import Chunk, FileReport
+
+
+@dataclass
+class Columns:
+    file: np.ndarray
+    item: np.ndarray  # global code: catalog index, then extra item ids
+    phase: np.ndarray  # global code: 0 none, then phase names
+    module: np.ndarray  # recorded module code into bank modules, -1 none
+    attempt: np.ndarray
+    score: np.ndarray
+    max_score: np.ndarray
+    timestamp: list[str]
+    answer: list[str]
+    rating_row: np.ndarray
+    rating_competency: np.ndarray
+    rating_value: np.ndarray
+    files: list[FileReport]
+    extra_items: list[str]
+    phases: list[str]
+
+
+def _remap(local: list[str], interner: dict[str, int], names: list[str]) -> np.ndarray:
+    """Global codes of a chunk's local names (new names are appended to `names`)."""
+    table = np.empty(len(local), dtype=np.int64)
+    for index, name in enumerate(local):
+        if name not in interner:
+            interner[name] = len(names)
+            names.append(name)
+        table[index] = interner[name]
+    return table
+
+
+def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
+    """Concatenate chunks, turning chunk-local codes into global ones."""
+    n_items = len(catalog.item_ids)
+    module_index = {name: i for i, name in enumerate(catalog.modules)}
+    extra_items: list[str] = []
+    extra_index: dict[str, int] = {}
+    phases: list[str] = [""] + list(PHASES)
+    phase_index = {name: i for i, name in enumerate(phases)}
+    parts: dict[str, list] = {k: [] for k in ("file", "item", "phase", "module", "attempt")}
+    parts.update({k: [] for k in ("score", "max_score", "rr", "rc", "rv")})
+    timestamps: list[str] = []
+    answers: list[str] = []
+    files: list[FileReport] = []
+    row_offset = 0
+    for chunk in chunks:
+        item = np.asarray(chunk.item, dtype=np.int64)
+        if chunk.extra_items:
+            extras = _remap(chunk.extra_items, extra_index, extra_items)
+            item = np.where(item >= 0, item, n_items + extras[np.clip(-1 - item, 0, None)])
+        phase = np.asarray(chunk.phase, dtype=np.int64)
+        if chunk.extra_phases:
+            local = _remap(chunk.extra_phases, phase_index, phases)
+            phase = np.where(phase >= 3, local[np.clip(phase - 3, 0, None)], phase)
+        module = np.asarray(chunk.module, dtype=np.int64)
+        if chunk.modules:
+            table = np.array([module_index[m] for m in chunk.modules], dtype=np.int64)
+            module = np.where(module >= 0, table[np.clip(module, 0, None)], -1)
+        parts["file"].append(np.asarray(chunk.file, dtype=np.int64) + len(files))
+        parts["item"].append(item)
+        parts["phase"].append(phase)
+        parts["module"].append(module)
+        parts["attempt"].append(np.asarray(chunk.attempt, dtype=np.int64))
+        parts["score"].append(np.asarray(chunk.score, dtype=np.float64))
+        parts["max_score"].append(np.asarray(chunk.max_score, dtype=np.float64))
+        parts["rr"].append(np.asarray(chunk.rating_row, dtype=np.int64) + row_offset)
+        parts["rc"].append(np.asarray(chunk.rating_competency, dtype=np.int64))
+        parts["rv"].append(np.asarray(chunk.rating_value, dtype=np.int64))
+        timestamps.extend(chunk.timestamp)
+        answers.extend(chunk.answer)
+        files.extend(chunk.files)
+        row_offset += len(chunk)
+
+    def cat(name: str, dtype) -> np.ndarray:
+        return np.concatenate(parts[name]) if parts[name] else np.empty(0, dtype)
+
+    return Columns(
+        file=cat("file", np.int64),
+        item=cat("item", np.int64),
+        phase=cat("phase", np.int64),
+        module=cat("module", np.int64),
+        attempt=cat("attempt", np.int64),
+        score=cat("score", np.float64),
+        max_score=cat("max_score", np.float64),
+        timestamp=timestamps,
+        answer=answers,
+        rating_row=cat("rr", np.int64),
+        rating_competency=cat("rc", np.int64),
+        rating_value=cat("rv", np.int64),
+        files=files,
+        extra_items=extra_items,
+        phases=phases,
+    )
+
+
+# --- score rules ---------------------------------------------------------------------------
+
+
+GRADED, LIKERT, SCENARIO, OTHER = 0, 1, 2, 3
+_TOLERANCE = 1e-6
+
+
+def _kinds(bank: Bank, catalog, extra_items: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per global item code: scoring kind and the bank's maximum points."""
+    kinds, maxima = [], []
+    for item_id, spec in zip(catalog.item_ids, catalog.specs, strict=True):
+        kind = bank.items[item_id].type
+        kinds.append(GRADED if kind in GRADERS else {"likert": LIKERT, "scenario": SCENARIO}[kind])
+        maxima.append(spec.max_points)
+    kinds += [OTHER] * len(extra_items)
+    maxima += [np.nan] * len(extra_items)
+    return np.array(kinds, dtype=np.int8), np.array(maxima, dtype=np.float64)
+
+
+def apply_score_rules(columns: Columns, bank: Bank, catalog) -> np.ndarray:
+    """Check every score against its item type; returns the rows to keep.
+
+    Graded types with a missing or impossible score are re-graded from the answer;
+    self-assessments are never scored; scenario scores may be negative (choices can cost
+    points), so only finiteness is checked; exercises must score within 0..max or be null.
+    """
+    kinds, maxima = _kinds(bank, catalog, columns.extra_items)
+    kind = kinds[columns.item]
+    score, top = columns.score, columns.max_score
+    with np.errstate(invalid="ignore"):
+        in_range = (
+            np.isfinite(score)
+            & np.isfinite(top)
+            & (top > 0)
+            & (score >= -_TOLERANCE)
+            & (score <= top + _TOLERANCE)
+        )
+    regrade = (kind == GRADED) & ~in_range
+    drop = ((kind == SCENARIO) & ~np.isfinite(score)) | (
+        (kind == OTHER) & ~np.isnan(score) & ~in_range
+    )
+    likert = kind == LIKERT
+    score[likert] = top[likert] = np.nan
+    fix_top = (kind == SCENARIO) & ~(np.isfinite(top) & (top > 0))
+    top[fix_top] = maxima[columns.item[fix_top]]
+    _regrade(columns, bank, catalog, np.flatnonzero(regrade))
+    _report_rows(columns, regrade, R_REGRADED)
+    _report_rows(columns, drop, R_SCORE_DROPPED)
+    return ~drop
+
+
+R_REGRADED = "Punktzahl fehlte oder war ungültig – aus der Antwort neu berechnet"
+R_SCORE_DROPPED = (
+    "Punktzahl ungültig (nicht endlich oder außerhalb des Bereichs) – Antwort übersprungen"
+)
+
+
+def _report_rows(columns: Columns, rows: np.ndarray, message: str) -> None:
+    counts = np.bincount(columns.file[rows], minlength=len(columns.files))
+    for index in np.flatnonzero(counts):
+        report = columns.files[index]
+        report.problems.append(f"{message} ({counts[index]}×)")
+        if message == R_SCORE_DROPPED:
+            report.kept -= int(counts[index])
+
+
+def _regrade(columns: Columns, bank: Bank, catalog, rows: np.ndarray) -> None:
+    for row in rows:
+        item = bank.items[catalog.item_ids[columns.item[row]]]
+        result = grade(item, json.loads(columns.answer[row]))
+        columns.score[row] = result.points
+        columns.max_score[row] = result.max_points
+
+
+def keep_rows(columns: Columns, keep: np.ndarray) -> None:
+    """Drop rows (and their ratings) in place; rating rows are renumbered."""
+    if keep.all():
+        return
+    new_row = np.cumsum(keep) - 1
+    rated = keep[columns.rating_row]
+    columns.rating_competency = columns.rating_competency[rated]
+    columns.rating_value = columns.rating_value[rated]
+    columns.rating_row = new_row[columns.rating_row[rated]]
+    for name in ("file", "item", "phase", "module", "attempt", "score", "max_score"):
+        setattr(columns, name, getattr(columns, name)[keep])
+    columns.timestamp = list(compress(columns.timestamp, keep))
+    columns.answer = list(compress(columns.answer, keep))

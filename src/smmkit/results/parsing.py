@@ -1,0 +1,728 @@
+"""Read participant result files safely and turn their answers into columns.
+
+Runs in worker processes, so it uses the standard library only and gets the bank as a
+:class:`~smmkit.results.catalog.Catalog`. Nothing in a file is ever executed: a file is read
+only if it is a regular file (no symlink, FIFO or device) of at most ``MAX_FILE_BYTES``
+(checked on the open descriptor before reading), parsed as strict JSON (``NaN``/``Infinity``
+rejected, nesting bounded by the parser) and validated answer by answer. A file with some bad
+answers keeps its good ones; every problem becomes a German message for the trainer that
+never quotes personal data (only item ids that match the id pattern).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import math
+import operator
+import os
+import re
+import stat
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..progress import FORMAT, VERSION, normalize_name, participant_key
+from .catalog import ITEM_ID_PATTERN, MAX_ITEM_ID_LENGTH, PHASES, RATINGS, Catalog, ItemSpec
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ATTEMPT = 100_000
+MAX_SHORT_TEXT = 80  # phase, module and timestamp fields
+MAX_NUMBER = 1e15  # larger numbers in answers are not typed by people; they would overflow
+KEY_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_NAN = float("nan")
+_PHASE_CODES = {phase: code for code, phase in enumerate(PHASES, start=1)}  # 0 = no phase
+
+# Drop reasons (German, counted per file).
+R_NOT_OBJECT = "kein Antworteintrag (kein JSON-Objekt)"
+R_FIELDS = "Pflichtfeld fehlt oder hat den falschen Typ"
+R_UNKNOWN = "unbekannte Aufgabe"
+R_SHAPE = "Antwort passt nicht zum Aufgabentyp"
+R_SCORE = "Punktzahl ungültig (nicht endlich oder außerhalb des Bereichs)"
+
+
+class SkipFile(Exception):
+    """The whole file is unusable; the message says why (German)."""
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    file: str  # display-safe file name
+    skipped: bool = False
+    key: str | None = None
+    name: str | None = None
+    updated: str = ""
+    answers: int = 0
+    kept: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Chunk:
+    """Answers of several files as columns (arrays pickle cheaply between processes).
+
+    Codes: `item` >= 0 indexes the catalog, -1 - k indexes `extra_items` (exercises);
+    `phase` 0 = none, 1/2 = vorher/nachher, 3 + k = `extra_phases[k]`; `module` -1 = none,
+    else `modules[k]`. Scores: NaN = null, +inf = not a
+    finite number (the loader applies the range rules per item type).
+    """
+
+    files: list[FileReport] = field(default_factory=list)
+    file: array = field(default_factory=lambda: array("l"))
+    item: array = field(default_factory=lambda: array("l"))
+    phase: array = field(default_factory=lambda: array("l"))
+    module: array = field(default_factory=lambda: array("l"))
+    attempt: array = field(default_factory=lambda: array("l"))
+    score: array = field(default_factory=lambda: array("d"))
+    max_score: array = field(default_factory=lambda: array("d"))
+    timestamp: list[str] = field(default_factory=list)
+    answer: list[str] = field(default_factory=list)
+    rating_row: array = field(default_factory=lambda: array("l"))
+    rating_competency: array = field(default_factory=lambda: array("l"))
+    rating_value: array = field(default_factory=lambda: array("l"))
+    extra_items: list[str] = field(default_factory=list)
+    extra_phases: list[str] = field(default_factory=list)
+    modules: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.item)
+
+
+# --- safe display of file names --------------------------------------------------------------
+
+
+def display_name(name: str) -> str:
+    """A file name safe to print and to encode as UTF-8 (undecodable bytes, controls escaped)."""
+    raw = os.fsencode(name)
+    text = raw.decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_capped(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (SkipFile otherwise)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if os.path.islink(path):
+            raise SkipFile("symbolischer Link – aus Sicherheitsgründen übersprungen") from exc
+        raise SkipFile(f"nicht lesbar ({exc.strerror or 'Fehler'}) – übersprungen") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SkipFile("keine normale Datei – übersprungen")
+        if info.st_size > limit:
+            raise SkipFile(f"größer als {limit // (1024 * 1024)} MB – übersprungen")
+    except BaseException:
+        os.close(fd)
+        raise
+    with open(fd, "rb", closefd=True) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise SkipFile(f"nicht lesbar ({exc.strerror or 'Fehler'}) – übersprungen") from exc
+    if len(data) > limit:  # the file grew after the size check
+        raise SkipFile(f"größer als {limit // (1024 * 1024)} MB – übersprungen")
+    return data
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def _scrub(value: Any) -> Any:
+    """Replace lone surrogates (from ``\\udXXX`` escapes) so every string encodes as UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    return value
+
+
+def parse_json(raw: bytes) -> Any:
+    """Strict JSON from bytes (SkipFile with a German reason otherwise)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SkipFile("keine UTF-8-Textdatei – übersprungen") from exc
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+        if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+            document = _scrub(document)
+    except json.JSONDecodeError as exc:
+        raise SkipFile(f"kein gültiges JSON (Zeile {exc.lineno}) – übersprungen") from exc
+    except (ValueError, RecursionError) as exc:
+        raise SkipFile("kein gültiges JSON – übersprungen") from exc
+    return document
+
+
+# --- the document ----------------------------------------------------------------------------
+
+
+def check_document(document: Any, report: FileReport) -> list:
+    """Validate the envelope, fill in key/name/updated; returns the answer list."""
+    if type(document) is not dict or document.get("format") != FORMAT:
+        raise SkipFile("kein smmkit-Ergebnisformat – übersprungen")
+    version = document.get("version")
+    if type(version) is not int:
+        raise SkipFile("ungültige Formatversion – übersprungen")
+    if version > VERSION:
+        raise SkipFile(
+            f"Formatversion {version} stammt aus einer neueren smmkit-Version "
+            f"(unterstützt: {VERSION}) – übersprungen"
+        )
+    if version != VERSION:
+        raise SkipFile(f"unbekannte Formatversion {version} – übersprungen")
+    answers = document.get("answers")
+    if type(answers) is not list:
+        raise SkipFile("Antwortliste fehlt – übersprungen")
+    person = document.get("participant")
+    if type(person) is not dict:
+        raise SkipFile("Teilnehmerangaben fehlen – übersprungen")
+    report.key, report.name = _identity(person.get("key"), person.get("name"), report.problems)
+    updated = document.get("updated")
+    report.updated = updated if type(updated) is str and len(updated) <= MAX_SHORT_TEXT else ""
+    return answers
+
+
+def _identity(raw_key: Any, raw_name: Any, problems: list[str]) -> tuple[str, str]:
+    name = None
+    if type(raw_name) is str:
+        with contextlib.suppress(ValueError):  # invalid names fall back to the key below
+            name = normalize_name(raw_name)
+    key = raw_key if type(raw_key) is str and KEY_PATTERN.match(raw_key) else None
+    if key is None and name is None:
+        raise SkipFile("Teilnehmerangaben fehlen oder sind ungültig – übersprungen")
+    if key is None:
+        key = participant_key(name)
+        problems.append("Teilnehmerschlüssel fehlt oder ist ungültig – aus dem Namen abgeleitet")
+    if name is None:
+        name = key
+        problems.append("Name fehlt oder ist ungültig – der Teilnehmerschlüssel wird angezeigt")
+    return key, name
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+
+def _finite(value: Any) -> bool:
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    return kind is int and -MAX_NUMBER <= value <= MAX_NUMBER
+
+
+class _Encoder:
+    """JSON text of answers, byte-equal to ``json.dumps(answer, ensure_ascii=False)``.
+
+    Most answers are small ints, bools and short lists that repeat thousands of times, so
+    their text is memoised per item kind; others go through one reused C encoder (about 4×
+    faster than calling ``json.dumps`` per answer).
+    """
+
+    def __init__(self) -> None:
+        self.memo: dict[tuple, str] = {}
+        self._c = self._make_c_encoder()
+
+    @staticmethod
+    def _make_c_encoder() -> Any:
+        from json import encoder
+
+        make = getattr(encoder, "c_make_encoder", None)
+        if make is None:  # pragma: no cover - CPython always has it
+            return None
+        fallback = json.JSONEncoder(ensure_ascii=False)
+        c_encode = make(
+            None, fallback.default, encoder.encode_basestring, None, ": ", ", ", False, False, False
+        )
+        probe = {"a": [1, 2.5, None, True, "ä\n"], "b": {}}
+        try:
+            same = "".join(c_encode(probe, 0)) == json.dumps(probe, ensure_ascii=False)
+        except Exception:  # noqa: BLE001 - any surprise means: use the slow, sure way
+            same = False
+        return c_encode if same else None
+
+    def encode(self, value: Any) -> str | None:
+        """JSON text, or None for values JSON cannot hold (``1e999`` parses to infinity)."""
+        try:
+            if self._c is not None:
+                return "".join(self._c(value, 0))
+            return json.dumps(value, ensure_ascii=False, allow_nan=False)  # pragma: no cover
+        except (ValueError, RecursionError):
+            return None
+
+    def scalar_list(self, kind: str, values: list) -> str | None:
+        key = (kind, *values)
+        text = self.memo.get(key)
+        if text is None:
+            if len(self.memo) > 100_000:  # free texts in gaps could grow it without bound
+                self.memo.clear()
+            text = self.encode(values)
+            if text is not None:
+                self.memo[key] = text
+        return text
+
+
+_SMALL_INTS = tuple(str(i) for i in range(64))
+_BOOL_TEXT = ("false", "true")
+
+
+def _checker(spec: ItemSpec, encoder: _Encoder) -> Callable[[Any], str | None]:
+    """A function answer → JSON text (None if the shape does not fit), sizes baked in."""
+    kind, size = spec.kind, spec.size
+    encode, scalar_list = encoder.encode, encoder.scalar_list
+    if kind == "single_choice":
+
+        def check(answer: Any) -> str | None:
+            if type(answer) is int and 0 <= answer < size:
+                return _SMALL_INTS[answer] if answer < 64 else str(answer)
+            return "null" if answer is None else None
+
+    elif kind == "true_false":
+
+        def check(answer: Any) -> str | None:
+            if type(answer) is bool:
+                return _BOOL_TEXT[answer]
+            return "null" if answer is None else None
+
+    elif kind in ("multiple_choice", "ordering"):
+
+        def check(answer: Any) -> str | None:
+            if type(answer) is not list or len(answer) > 4 * size:
+                return None
+            for value in answer:
+                if type(value) is not int or not 0 <= value < size:
+                    return None
+            return scalar_list(kind, answer)
+
+    elif kind in ("matching", "fill_blanks"):
+
+        def check(answer: Any) -> str | None:
+            if type(answer) is not list or len(answer) > size:
+                return None
+            for value in answer:
+                if value is not None and type(value) is not str:
+                    return None
+            return scalar_list(kind, answer)
+
+    elif kind == "free_text":
+
+        def check(answer: Any) -> str | None:
+            return encode(answer) if answer is None or type(answer) is str else None
+
+    elif kind == "numeric":
+
+        def check(answer: Any) -> str | None:
+            ok = answer is None or type(answer) is str or _finite(answer)
+            return encode(answer) if ok else None
+
+    elif kind == "likert":
+
+        def check(answer: Any) -> str | None:
+            return encode(answer) if _likert_ok(answer) else None
+
+    elif kind == "scenario":
+        memo: dict[tuple, str | None] = {}
+
+        def check(answer: Any) -> str | None:
+            # A scenario has few paths, so the same playthrough recurs across a group:
+            # remember its verdict and text under a key that captures the whole record.
+            key = _scenario_key(answer)
+            if key is None:
+                return encode(answer) if _scenario_ok(answer) else None
+            if key not in memo:
+                if len(memo) > 50_000:
+                    memo.clear()
+                memo[key] = encode(answer) if _scenario_ok(answer) else None
+            return memo[key]
+
+    else:  # pragma: no cover - every bank type is handled above
+        raise ValueError(f"unknown item type {kind!r}")
+    return check
+
+
+def likert_ratings(spec: ItemSpec, answer: Any) -> list[tuple[int, int]] | None:
+    """(competency code, rating) per rated known statement, or None if the shape is wrong.
+
+    Statements no longer in the bank are ignored; ``null`` means "not rated".
+    """
+    if type(answer) is not dict:
+        return None
+    found = []
+    for statement, value in answer.items():
+        if value is None:
+            continue
+        if type(value) is not int or not 1 <= value <= 5:
+            return None
+        competency = spec.statements.get(statement)
+        if competency is not None:
+            found.append((competency, value))
+    return found
+
+
+_STR = frozenset({str})
+_INT = frozenset({int})
+_LIST = frozenset({list})
+_NUMBER = frozenset({int, float})
+_RATING_TYPES = frozenset({int, type(None)})
+
+
+def _scenario_ok(answer: Any) -> bool:
+    """The shape `ScenarioRun.to_record()` writes (set/map checks run at C speed)."""
+    if type(answer) is not dict:
+        return False
+    path, choices = answer.get("path"), answer.get("choices")
+    ending, rating = answer.get("ending"), answer.get("rating")
+    scores = answer.get("competency_scores", {})
+    if not (
+        type(path) is list
+        and set(map(type, path)) <= _STR
+        and type(choices) is list
+        and (ending is None or type(ending) is str)
+        and (rating is None or rating in RATINGS)
+        and type(scores) is dict
+        and set(map(type, scores.values())) <= _NUMBER
+    ):
+        return False
+    if choices and not (set(map(type, choices)) <= _LIST and set(map(len, choices)) == {2}):
+        return False
+    if choices:
+        nodes, indexes = zip(*choices, strict=True)
+        if not (set(map(type, nodes)) <= _STR and set(map(type, indexes)) <= _INT):
+            return False
+    return all(map(_finite, scores.values()))
+
+
+_SCENARIO_KEYS = ("path", "choices", "ending", "rating", "competency_scores")
+
+
+def _scenario_key(answer: Any) -> tuple | None:
+    """A hashable, type-exact key of a scenario record as the widget writes it, or None.
+
+    Types are part of the key (True == 1 in Python, but not in JSON), so equal keys mean
+    byte-equal JSON text.
+    """
+    if type(answer) is not dict or tuple(answer) != _SCENARIO_KEYS:
+        return None
+    path, choices, ending, rating, scores = answer.values()
+    if type(path) is not list or type(choices) is not list or type(scores) is not dict:
+        return None
+    if not set(map(type, choices)) <= _LIST:
+        return None
+    try:
+        key = (
+            tuple(path),
+            tuple(map(type, path)),
+            tuple(tuple(c) for c in choices),
+            tuple(tuple(map(type, c)) for c in choices),
+            ending,
+            type(ending),
+            rating,
+            type(rating),
+            tuple(scores.items()),
+            tuple(map(type, scores.values())),
+        )
+        hash(key)
+    except TypeError:  # unhashable parts (lists inside): not memoised
+        return None
+    return key
+
+
+def _likert_ok(answer: Any) -> bool:
+    """A dict of ratings 1..5 (or null = not rated)."""
+    if type(answer) is not dict:
+        return False
+    values = [v for v in answer.values() if v is not None]
+    return set(map(type, values)) <= _INT and (
+        not values or (min(values) >= 1 and max(values) <= 5)
+    )
+
+
+class _Interner:
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.codes: dict[str, int] = {}
+
+    def code(self, name: str) -> int:
+        code = self.codes.get(name)
+        if code is None:
+            code = self.codes[name] = len(self.names)
+            self.names.append(name)
+        return code
+
+
+_FIELDS = operator.itemgetter(
+    "item_id", "answer", "score", "max_score", "attempt", "timestamp", "module", "phase"
+)
+_PHASE_OR_NONE = {None: 0, **_PHASE_CODES}
+_STR_OR_NONE = frozenset({str, type(None)})
+_NULL_AS_NAN = {None: _NAN}
+
+
+def _score_value(value: Any) -> float:
+    """NaN for null, the number if finite, +inf as "invalid" (the loader decides what to do)."""
+    if value is None:
+        return _NAN
+    if _finite(value):
+        return float(value)
+    return _INVALID
+
+
+_INVALID = float("inf")
+
+
+@dataclass
+class _Rows:
+    """One file's kept answers before they join the chunk (so a failed fast path leaves none)."""
+
+    item: list[int] = field(default_factory=list)
+    phase: list[int] = field(default_factory=list)
+    module: list[int] = field(default_factory=list)
+    attempt: list[int] = field(default_factory=list)
+    score: list[float] = field(default_factory=list)
+    max_score: list[float] = field(default_factory=list)
+    timestamp: list[str] = field(default_factory=list)
+    answer: list[str] = field(default_factory=list)
+    ratings: list[tuple[int, int, int]] = field(default_factory=list)  # row, competency, value
+
+
+class ChunkBuilder:
+    """Appends the valid answers of files to one :class:`Chunk`.
+
+    Files written by smmkit take a column-wise fast path (C-level ``itemgetter``/``zip``/
+    ``array``); any file that does not fit it exactly is re-read answer by answer.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.chunk = Chunk()
+        self.encoder = _Encoder()
+        self.checkers = [_checker(spec, self.encoder) for spec in catalog.specs]
+        self._extra = _Interner(self.chunk.extra_items)
+        self._phases = _Interner(self.chunk.extra_phases)
+        self._modules = _Interner(self.chunk.modules)
+        self._known_modules = frozenset(catalog.modules)
+        self._likert_codes = frozenset(
+            code for code, spec in enumerate(catalog.specs) if spec.kind == "likert"
+        )
+
+    def add_file(self, path: str) -> FileReport:
+        report = FileReport(file=display_name(os.path.basename(path)))
+        file_index = len(self.chunk.files)
+        self.chunk.files.append(report)
+        try:
+            answers = check_document(parse_json(read_capped(path)), report)
+        except SkipFile as exc:
+            report.skipped = True
+            report.problems.append(str(exc))
+            return report
+        report.answers = len(answers)
+        rows = self._fast_rows(answers)
+        if rows is None:
+            dropped: Counter[str] = Counter()
+            unknown: Counter[str] = Counter()
+            rows = self._careful_rows(answers, dropped, unknown)
+            report.problems.extend(_summaries(report, dropped, unknown))
+        report.kept = len(rows.item)
+        self._append(rows, file_index)
+        return report
+
+    def _exercise_code(self, item_id: Any) -> int | None:
+        if type(item_id) is str and self.catalog.is_exercise(item_id):
+            return -1 - self._extra.code(item_id)
+        return None
+
+    def _module_code(self, module: Any) -> int:
+        return self._modules.code(module) if module in self._known_modules else -1
+
+    def _fast_rows(self, answers: list) -> _Rows | None:
+        """Column-wise checks for well-formed files; None means: take the careful path."""
+        rows = _Rows()
+        if not answers:
+            return rows
+        try:
+            fields = list(map(_FIELDS, answers))
+            ids, values, scores, maxes, attempts, stamps, modules, phases = zip(
+                *fields, strict=True
+            )
+            codes = list(map(self.catalog.index.get, ids))
+            phase_codes = list(map(_PHASE_OR_NONE.__getitem__, phases))
+            attempt_array = array("l", attempts)
+            # _NULL_AS_NAN.get(v, v): NaN for null, the value itself otherwise (C-level map).
+            score_array = array("d", map(_NULL_AS_NAN.get, scores, scores))
+            max_array = array("d", map(_NULL_AS_NAN.get, maxes, maxes))
+        except (KeyError, TypeError, OverflowError):
+            return None
+        if (
+            min(attempt_array) < 1
+            or max(attempt_array) > MAX_ATTEMPT
+            or set(map(type, stamps)) != {str}
+            or max(map(len, stamps)) > MAX_SHORT_TEXT
+            or not set(map(type, modules)) <= _STR_OR_NONE
+        ):
+            return None
+        module_codes = [-1] * len(codes)
+        if None in codes:
+            for row, code in enumerate(codes):
+                if code is None:
+                    code = self._exercise_code(ids[row])
+                    if code is None:
+                        return None
+                    codes[row] = code
+                    module_codes[row] = self._module_code(modules[row])
+        checkers, encode = self.checkers, self.encoder.encode
+        texts = [
+            checkers[code](value) if code >= 0 else encode(value)
+            for code, value in zip(codes, values, strict=True)
+        ]
+        if None in texts:
+            return None
+        rows.item, rows.phase, rows.module, rows.answer = codes, phase_codes, module_codes, texts
+        rows.attempt, rows.timestamp = attempt_array, list(stamps)
+        rows.score, rows.max_score = score_array, max_array
+        self._collect_ratings(rows, values)
+        return rows
+
+    def _collect_ratings(self, rows: _Rows, values: Sequence[Any]) -> None:
+        specs, likert = self.catalog.specs, self._likert_codes
+        if likert.isdisjoint(rows.item):
+            return
+        for row, code in enumerate(rows.item):
+            if code in likert:
+                for competency, value in likert_ratings(specs[code], values[row]) or ():
+                    rows.ratings.append((row, competency, value))
+
+    def _careful_rows(self, answers: list, dropped: Counter, unknown: Counter) -> _Rows:
+        """Answer by answer: keep the good ones, count why the others were dropped."""
+        rows, values = _Rows(), []
+        index, checkers, encode = self.catalog.index, self.checkers, self.encoder.encode
+        for entry in answers:
+            if type(entry) is not dict:
+                dropped[R_NOT_OBJECT] += 1
+                continue
+            item_id, attempt = entry.get("item_id"), entry.get("attempt")
+            timestamp, phase, module = (
+                entry.get("timestamp"),
+                entry.get("phase"),
+                entry.get("module"),
+            )
+            if not (
+                type(item_id) is str
+                and type(attempt) is int
+                and 1 <= attempt <= MAX_ATTEMPT
+                and type(timestamp) is str
+                and len(timestamp) <= MAX_SHORT_TEXT
+                and (phase is None or (type(phase) is str and len(phase) <= MAX_SHORT_TEXT))
+                and (module is None or type(module) is str)
+                and "answer" in entry
+            ):
+                dropped[R_FIELDS] += 1
+                continue
+            code = index.get(item_id)
+            if code is None:
+                code = self._exercise_code(item_id)
+                if code is None:
+                    dropped[R_UNKNOWN] += 1
+                    if len(item_id) <= MAX_ITEM_ID_LENGTH and ITEM_ID_PATTERN.match(item_id):
+                        unknown[item_id] += 1
+                    continue
+            answer = entry["answer"]
+            text = checkers[code](answer) if code >= 0 else encode(answer)
+            if text is None:
+                dropped[R_SHAPE] += 1
+                continue
+            rows.item.append(code)
+            phase_code = _PHASE_OR_NONE.get(phase)
+            rows.phase.append(3 + self._phases.code(phase) if phase_code is None else phase_code)
+            rows.module.append(self._module_code(module) if code < 0 else -1)
+            rows.attempt.append(attempt)
+            rows.score.append(_score_value(entry.get("score")))
+            rows.max_score.append(_score_value(entry.get("max_score")))
+            rows.timestamp.append(timestamp)
+            rows.answer.append(text)
+            values.append(answer)
+        self._collect_ratings(rows, values)
+        return rows
+
+    def _append(self, rows: _Rows, file_index: int) -> None:
+        chunk = self.chunk
+        offset = len(chunk.item)
+        chunk.file.extend(array("l", [file_index]) * len(rows.item))
+        chunk.item.extend(array("l", rows.item))
+        chunk.phase.extend(array("l", rows.phase))
+        chunk.module.extend(array("l", rows.module))
+        chunk.attempt.extend(array("l", rows.attempt))
+        chunk.score.extend(array("d", rows.score))
+        chunk.max_score.extend(array("d", rows.max_score))
+        chunk.timestamp.extend(rows.timestamp)
+        chunk.answer.extend(rows.answer)
+        for row, competency, value in rows.ratings:
+            chunk.rating_row.append(offset + row)
+            chunk.rating_competency.append(competency)
+            chunk.rating_value.append(value)
+
+
+def _summaries(report: FileReport, dropped: Counter, unknown: Counter) -> list[str]:
+    lines = []
+    if dropped:
+        total = sum(dropped.values())
+        parts = []
+        for reason, count in sorted(dropped.items()):
+            detail = f"{reason} ({count}"
+            if reason == R_UNKNOWN and unknown:
+                examples = ", ".join(sorted(unknown)[:3])
+                detail += f": {examples}" + (" …" if len(unknown) > 3 else "")
+            parts.append(detail + ")")
+        lines.append(f"{total} von {report.answers} Antworten übersprungen: " + "; ".join(parts))
+    return lines
+
+
+def parse_files(paths: list[str], catalog: Catalog) -> Chunk:
+    """Parse `paths` in order into one chunk (never raises for bad file contents)."""
+    builder = ChunkBuilder(catalog)
+    with gc_paused():
+        for path in paths:
+            builder.add_file(path)
+    return builder.chunk
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while bulk-parsing.
+
+    Parsed JSON holds no reference cycles, but millions of new container objects make the
+    collector re-scan everything alive (pandas, the bank …) again and again: 20–40 % of the
+    parse time. Reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# Worker processes get the catalog once (initializer), not with every task.
+_WORKER_CATALOG: Catalog | None = None
+
+
+def init_worker(catalog: Catalog) -> None:
+    global _WORKER_CATALOG
+    _WORKER_CATALOG = catalog
+
+
+def parse_files_in_worker(paths: list[str]) -> Chunk:
+    assert _WORKER_CATALOG is not None, "init_worker was not called"
+    return parse_files(paths, _WORKER_CATALOG)

@@ -1,0 +1,91 @@
+"""Helpers for the results tests: write participant files the way smmkit.progress does."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from smmkit.progress import participant_key
+
+START = "2026-03-02T09:00:00+00:00"
+
+
+def record(
+    item_id: str,
+    answer: Any,
+    score: float | None,
+    max_score: float | None = 1.0,
+    *,
+    attempt: int = 1,
+    phase: str | None = None,
+    module: str | None = "01_beispiel",
+    minute: int = 0,
+) -> dict[str, Any]:
+    return {
+        "item_id": item_id,
+        "answer": answer,
+        "score": score,
+        "max_score": max_score,
+        "attempt": attempt,
+        "timestamp": f"2026-03-02T09:{minute:02d}:00+00:00",
+        "module": module,
+        "phase": phase,
+    }
+
+
+def document(name: str, answers: list, key: str | None = None, **extra: Any) -> dict[str, Any]:
+    doc = {
+        "format": "smmkit-results",
+        "version": 1,
+        "participant": {"name": name, "key": key or participant_key(name)},
+        "created": START,
+        "updated": START,
+        "answers": answers,
+    }
+    doc.update(extra)
+    return doc
+
+
+def write_participant(
+    folder: Path, name: str, answers: list, *, key: str | None = None, filename: str | None = None,
+    **extra: Any,
+) -> Path:  # fmt: skip
+    doc = document(name, answers, key, **extra)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (filename or f"{doc['participant']['key']}.json")
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def write_raw(folder: Path, filename: str | bytes, data: bytes | str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    name = os.fsdecode(filename)
+    path = folder / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def require_pdf_tools() -> None:
+    """Skip without chromium/poppler, but fail under CI (a missing tool is an error there)."""
+    missing = [t for t in ("chromium", "pdftotext", "pdftoppm", "pdfinfo") if not shutil.which(t)]
+    if missing:
+        message = f"missing system tools {missing}: apt-get install chromium poppler-utils"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def pdf_info(path: Path) -> str:
+    return subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
