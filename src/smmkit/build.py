@@ -380,17 +380,21 @@ def build(options: BuildOptions, progress: Callable[[str, str], None] | None = N
             if needs_kernel:
                 executed_jobs.append((result, path, key, needs_kernel, pdfs))
         with LazyPrinter(options.pdf) as printer:
-            total_execute = _run_executions(
-                executed_jobs, staging, options, progress, new_cache, printer
-            )
-            if workshop_stale:
+
+            def render_workshop_now() -> None:
+                if not workshop_stale:
+                    return
                 from .workshop import render_workshop
 
-                written = render_workshop(
-                    root, staging.locate(workshop_dir), printer.get() if options.pdf else None
-                )
+                out = staging.locate(workshop_dir)
+                written = render_workshop(root, out, printer.get() if options.pdf else None)
                 new_cache[str(workshop_dir)] = workshop_key
                 _tick(progress, "de/workshop", f"{len(written)} agendas and guides")
+
+            # The agendas need no kernel: print them while the first notebooks execute.
+            total_execute = _run_executions(
+                executed_jobs, staging, options, progress, new_cache, printer, render_workshop_now
+            )
         if folders:
             staging.commit()
     build_dir.mkdir(parents=True, exist_ok=True)
@@ -443,9 +447,17 @@ def workshop_cache_key(root: Path, fingerprint: str, pdf: bool) -> str:
 
 
 def _run_executions(
-    jobs, staging: Staging, options: BuildOptions, progress, new_cache, printer: LazyPrinter
+    jobs,
+    staging: Staging,
+    options: BuildOptions,
+    progress,
+    new_cache,
+    printer: LazyPrinter,
+    meanwhile,
 ) -> float:
+    """Execute notebooks in worker processes; `meanwhile()` runs here while they work."""
     if not jobs:
+        meanwhile()
         return 0.0
     total = 0.0
     context = get_context("spawn")  # never fork a process that runs chromium or zmq threads
@@ -458,6 +470,7 @@ def _run_executions(
             targets = {k: str(staging.path(p)) for k, p in needs_kernel.items()}
             futures[pool.submit(build_executed, str(path), targets)] = job
         try:
+            meanwhile()
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
