@@ -27,11 +27,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from .errors import BuildError, NotebookError
+
+if TYPE_CHECKING:  # nbformat takes ~1.3 s to import: only the workers need it
+    import nbformat
 
 HTML_EDITIONS = ("handout", "trainer")
 EDITIONS = ("handout", "trainer", "notebook", "exercise", "solution", "app", "workshop")
@@ -160,6 +161,7 @@ def output_paths(
 
 
 def _execute(notebook_path: Path) -> tuple[nbformat.NotebookNode, float]:
+    import nbformat
     from nbclient.exceptions import CellExecutionError
 
     from .execute import execute_notebook
@@ -184,6 +186,8 @@ def _execute(notebook_path: Path) -> tuple[nbformat.NotebookNode, float]:
 
 
 def _export_html(edition: str, notebook: nbformat.NotebookNode, path: Path) -> str:
+    import nbformat
+
     from .exporters import HandoutExporter, TrainerExporter
 
     exporter = (TrainerExporter if edition == "trainer" else HandoutExporter)()
@@ -194,6 +198,8 @@ def _export_html(edition: str, notebook: nbformat.NotebookNode, path: Path) -> s
 
 def build_executed(notebook_path: str, targets: dict[str, str]) -> dict[str, Any]:
     """Worker entry: execute one notebook and write its HTML editions and executed copy."""
+    import nbformat
+
     path = Path(notebook_path)
     notebook, seconds = _execute(path)
     titles: dict[str, str] = {}
@@ -307,18 +313,10 @@ def _load_cache(path: Path) -> dict[str, str]:
 
 def build(options: BuildOptions, progress: Callable[[str, str], None] | None = None) -> BuildReport:
     """Build the requested editions; `progress(step, label)` is called after each output."""
-    from .content import check
 
     started = time.perf_counter()
     root = options.root.resolve()
     build_dir = (options.out or root / "build").resolve()
-    for lang in options.langs:
-        result = check(root, lang)
-        if result.problems:
-            raise BuildError(
-                "the content has problems; run `smmkit check`:\n"
-                + "\n".join(f"  {p}" for p in result.problems)
-            )
     notebooks = source_notebooks(options)
     fingerprint = package_fingerprint()
     cache_path = build_dir / CACHE_FILE
@@ -349,6 +347,10 @@ def build(options: BuildOptions, progress: Callable[[str, str], None] | None = N
             or not workshop_dir.exists()
         )
     )
+    if any(stale for *_, stale in plans) or workshop_stale:
+        # Only when something is rebuilt: the cache keys cover the content, so unchanged
+        # outputs were made from content that passed this check.
+        _check_content(root, options.langs)
     folders = sorted(
         {p.parent for *_, stale in plans for p in stale.values()}
         | ({workshop_dir} if workshop_stale else set())
@@ -400,6 +402,18 @@ def build(options: BuildOptions, progress: Callable[[str, str], None] | None = N
     build_dir.mkdir(parents=True, exist_ok=True)
     _write_cache(cache_path, new_cache)
     return BuildReport(results, time.perf_counter() - started, total_execute, options.jobs)
+
+
+def _check_content(root: Path, langs: Iterable[str]) -> None:
+    from .content import check
+
+    for lang in langs:
+        result = check(root, lang)
+        if result.problems:
+            raise BuildError(
+                "the content has problems; run `smmkit check`:\n"
+                + "\n".join(f"  {p}" for p in result.problems)
+            )
 
 
 def _write_cache(path: Path, cache: dict[str, str]) -> None:
