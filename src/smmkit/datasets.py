@@ -387,17 +387,9 @@ def generate_comment_export(seed: int = 2012) -> pd.DataFrame:
 
 def write_comment_export(path: str | Path, seed: int = 2012) -> Path:
     """Schreibt den Export reproduzierbar als CSV (UTF-8, ``\\n``, eine Nachkommastelle)."""
-    path = Path(path)
-    df = generate_comment_export(seed)
-    df.to_csv(
-        path,
-        index=False,
-        encoding="utf-8",
-        lineterminator="\n",
-        date_format=_DATE_FORMAT,
-        float_format=_FLOAT_FORMAT,
+    return write_csv(
+        generate_comment_export(seed), path, date_format=_DATE_FORMAT, float_format=_FLOAT_FORMAT
     )
-    return path
 
 
 def load_comment_export() -> pd.DataFrame:
@@ -1018,7 +1010,8 @@ def generate_competitor_benchmark(seed: int = 2048) -> pd.DataFrame:
 # ---- Schreiben und Laden ----------------------------------------------------------------------
 
 
-def _write_csv(df: pd.DataFrame, path: str | Path, **kwargs) -> Path:
+def write_csv(df: pd.DataFrame, path: str | Path, **kwargs) -> Path:
+    """Write a shipped data set reproducibly (UTF-8, \\n line ends, no index)."""
     path = Path(path)
     df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", **kwargs)
     return path
@@ -1026,17 +1019,17 @@ def _write_csv(df: pd.DataFrame, path: str | Path, **kwargs) -> Path:
 
 def write_post_export(path: str | Path, seed: int = 2048) -> Path:
     """Schreibt den Beitragsexport reproduzierbar als CSV (UTF-8, ``\\n``, Datum JJJJ-MM-TT)."""
-    return _write_csv(generate_post_export(seed), path, date_format="%Y-%m-%d")
+    return write_csv(generate_post_export(seed), path, date_format="%Y-%m-%d")
 
 
 def write_feedback_log(path: str | Path, seed: int = 2048) -> Path:
     """Schreibt das Feedback-Log reproduzierbar als CSV (UTF-8, ``\\n``, Zeitpunkt auf Minuten)."""
-    return _write_csv(generate_feedback_log(seed), path, date_format=_DATE_FORMAT)
+    return write_csv(generate_feedback_log(seed), path, date_format=_DATE_FORMAT)
 
 
 def write_competitor_benchmark(path: str | Path, seed: int = 2048) -> Path:
     """Schreibt den Wettbewerbsvergleich reproduzierbar als CSV (eine Nachkommastelle)."""
-    return _write_csv(generate_competitor_benchmark(seed), path, float_format=_FLOAT_FORMAT)
+    return write_csv(generate_competitor_benchmark(seed), path, float_format=_FLOAT_FORMAT)
 
 
 def write_strategy_datasets(directory: str | Path, seed: int = 2048) -> list[Path]:

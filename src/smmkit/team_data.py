@@ -299,16 +299,11 @@ def generate_question_log(seed: int = DEFAULT_SEED) -> pd.DataFrame:
 
 def write_question_log(path: str | Path, seed: int = DEFAULT_SEED) -> Path:
     """Schreibt den Log reproduzierbar als CSV (UTF-8, ``\\n``, eine Nachkommastelle)."""
-    path = Path(path)
-    generate_question_log(seed).to_csv(
-        path,
-        index=False,
-        encoding="utf-8",
-        lineterminator="\n",
-        date_format=_DATE_FORMAT,
-        float_format=_FLOAT_FORMAT,
+    from .datasets import write_csv
+
+    return write_csv(
+        generate_question_log(seed), path, date_format=_DATE_FORMAT, float_format=_FLOAT_FORMAT
     )
-    return path
 
 
 def load_question_log() -> pd.DataFrame:
