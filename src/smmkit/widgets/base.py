@@ -156,16 +156,11 @@ class ItemWidget(W.VBox):
         self.retry_button.layout.display = "none"
 
     def save(self, answer: Any, result: Grade) -> None:
-        try:
-            record = self.session.record(self.item.id, answer, result.points, result.max_points)
-        except Exception as exc:  # noqa: BLE001 - the learner must see any save failure
-            self.status.value = _status(
-                t("participant.save_failed", error=html.escape(str(exc))), False
-            )
-            raise
-        self.status.value = _status(
-            t("participant.saved") if record else t("participant.missing"), True if record else None
+        record = record_answer(
+            self.session, self.status, self.item.id, answer, result.points, result.max_points
         )
+        if record is not None:
+            self.status.value = _status(t("participant.saved"), True)
 
     def _resume(self) -> None:
         record = self.session.latest(self.item.id)
@@ -184,6 +179,23 @@ class ItemWidget(W.VBox):
             max_points=format_points(result.max_points),
         )
         self.show(result, note)
+
+
+def record_answer(session: Session, status: W.HTML, *args: Any, **kwargs: Any) -> Any:
+    """Save through the session and say so in `status`.
+
+    A failure is shown to the learner and re-raised (nothing is hidden); without a participant
+    name the answer is kept pending and `status` asks for the name. Returns the saved record,
+    or None while pending; the caller shows its own success message.
+    """
+    try:
+        record = session.record(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the learner must see any save failure
+        status.value = _status(t("participant.save_failed", error=html.escape(str(exc))), False)
+        raise
+    if record is None:
+        status.value = _status(t("participant.missing"), None)
+    return record
 
 
 def _status(text: str, ok: bool | None) -> str:

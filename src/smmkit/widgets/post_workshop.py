@@ -18,7 +18,7 @@ import ipywidgets as W
 
 from .. import posts
 from ..i18n import t
-from .base import STYLE, _status, md
+from .base import STYLE, _status, md, record_answer
 from .session import Session, get_session
 
 DEFAULT_ITEM_ID = "kreativitaet.post-01"
@@ -192,18 +192,16 @@ class PostWorkshop(W.VBox):
 
     def save(self) -> Any:
         checks = self.update()
-        try:
-            record = self.session.record(
-                self.item_id, self.answer(), posts.score(checks), 1.0, module="04_kreativitaet"
-            )
-        except Exception as exc:  # noqa: BLE001 - the learner must see any save failure
-            self.status.value = _status(
-                t("participant.save_failed", error=html.escape(str(exc))), False
-            )
-            raise
-        if record is None:
-            self.status.value = _status(t("participant.missing"), None)
-        else:
+        record = record_answer(
+            self.session,
+            self.status,
+            self.item_id,
+            self.answer(),
+            posts.score(checks),
+            1.0,
+            module="04_kreativitaet",
+        )
+        if record is not None:
             self.status.value = _status(t("posts.saved", summary=self._summary()), True)
         return record
 

@@ -32,7 +32,7 @@ from ..raci import (
     format_letters,
     letters_code,
 )
-from .base import STYLE, _status, md
+from .base import STYLE, _status, md, record_answer
 from .session import Session, get_session
 
 # Text colours with a high contrast on white (like the other widgets).
@@ -209,20 +209,18 @@ class RaciExercise(W.VBox):
             "relevant": comparison.relevant,
             "model_seen": self.model_seen,
         }
-        try:
-            record = self.session.record(
-                self.item_id, answer, comparison.score, 1.0, module="02_teamfaehigkeit"
-            )
-        except Exception as exc:  # noqa: BLE001 - the learner must see any save failure
-            self.status.value = _status(
-                t("participant.save_failed", error=html.escape(str(exc))), False
-            )
-            raise
+        record = record_answer(
+            self.session,
+            self.status,
+            self.item_id,
+            answer,
+            comparison.score,
+            1.0,
+            module="02_teamfaehigkeit",
+        )
         if record is not None:
             self.attempt = record.attempt
-        self.status.value = _status(
-            t("participant.saved") if record else t("participant.missing"), True if record else None
-        )
+            self.status.value = _status(t("participant.saved"), True)
 
     def show_model(self) -> None:
         self.model_seen = True

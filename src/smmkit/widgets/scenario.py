@@ -10,7 +10,7 @@ from ..content.models import Scenario
 from ..grading import Feedback
 from ..i18n import t
 from ..scenarios import ScenarioRun, max_score
-from .base import _status, feedback_html, format_points, md
+from .base import _status, feedback_html, format_points, md, record_answer
 from .session import Session, get_session
 
 RATING_OK = {"best": True, "good": True, "neutral": None, "bad": False}
@@ -110,18 +110,16 @@ class ScenarioPlayer(W.VBox):
             self._save()
 
     def _save(self) -> None:
-        try:
-            record = self.session.record(
-                self.scenario.id, self.run.to_record(), self.run.score, max_score(self.scenario)
-            )
-        except Exception as exc:  # noqa: BLE001 - show, then re-raise so nothing is hidden
-            self.status.value = _status(
-                t("participant.save_failed", error=html.escape(str(exc))), False
-            )
-            raise
-        self.status.value = _status(
-            t("participant.saved") if record else t("participant.missing"), bool(record) or None
+        record = record_answer(
+            self.session,
+            self.status,
+            self.scenario.id,
+            self.run.to_record(),
+            self.run.score,
+            max_score(self.scenario),
         )
+        if record is not None:
+            self.status.value = _status(t("participant.saved"), True)
 
     def restart(self) -> None:
         self.run.restart()

@@ -21,7 +21,7 @@ import ipywidgets as W
 
 from .. import strategy as S
 from ..i18n import t
-from .base import STYLE, _status, md
+from .base import STYLE, _status, md, record_answer
 from .session import Session, get_session
 
 LABEL_STYLE = {"description_width": "11em"}  # one column for all labels
@@ -272,22 +272,16 @@ class StrategyCanvas(W.VBox):
     def save(self) -> Any:
         self.update()
         met, total = S.counts(self.last_checks)
-        try:
-            record = self.session.record(
-                self.item_id,
-                self.answer(),
-                S.score(self.last_checks),
-                1.0,
-                module=S.MODULE,
-            )
-        except Exception as exc:  # noqa: BLE001 - the learner must see any save failure
-            self.status.value = _status(
-                t("participant.save_failed", error=html.escape(str(exc))), False
-            )
-            raise
-        if record is None:
-            self.status.value = _status(t("participant.missing"), None)
-        else:
+        record = record_answer(
+            self.session,
+            self.status,
+            self.item_id,
+            self.answer(),
+            S.score(self.last_checks),
+            1.0,
+            module=S.MODULE,
+        )
+        if record is not None:
             self.status.value = _status(
                 html.escape(t("strategy.saved", met=met, total=total)), True
             )
