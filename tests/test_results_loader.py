@@ -463,3 +463,66 @@ def test_scenario_records_that_differ_only_in_json_types_are_told_apart(folder, 
     olga = loaded.answers[loaded.answers["participant"] == "Olga Ort"]
     assert list(olga["attempt"]) == [1, 3]
     assert "Antwort passt nicht zum Aufgabentyp (1)" in loaded.warnings[0].message
+
+
+# --- the two readers agree -------------------------------------------------------------------
+
+WELL_FORMED_ANSWER = st.fixed_dictionaries(
+    {
+        "item_id": ITEM_IDS,
+        "answer": JSON | st.integers(0, 3) | st.lists(st.integers(0, 3), max_size=4)
+        | st.dictionaries(st.sampled_from(["s1", "s2", "alt"]), st.none() | st.integers(0, 6)),
+        "score": st.none() | st.floats(0, 1) | st.integers(0, 2),
+        "max_score": st.none() | st.just(1.0),
+        "attempt": st.integers(1, 3),
+        "timestamp": st.sampled_from(["2026-03-02T09:00:00+00:00", "2026-03-02", "gestern"]),
+        "module": st.none() | st.just("01_beispiel"),
+        "phase": st.none() | st.sampled_from(["vorher", "nachher", "x"]),
+    }
+)  # fmt: skip
+
+
+def load_with_json_reader_only(folder: Path, bank):
+    """The same folder read without the msgspec schema path (every file through ``json``)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parsing.ChunkBuilder, "_decoded_rows", lambda self, raw, report: None)
+        return load(folder, bank)
+
+
+def assert_same_results(one, two) -> None:
+    pd.testing.assert_frame_equal(one.answers, two.answers)
+    pd.testing.assert_frame_equal(one.ratings, two.ratings)
+    pd.testing.assert_frame_equal(one.participants, two.participants)
+    assert one.warnings == two.warnings
+    assert one.files == two.files
+
+
+@SETTINGS
+@given(answers=st.lists(WELL_FORMED_ANSWER, max_size=5))
+def test_schema_reader_and_json_reader_agree(fixture_bank, answers):
+    with tempfile.TemporaryDirectory() as tmp:
+        write_participant(Path(tmp), "Ada Agree", answers)
+        write_participant(Path(tmp), "Bert Bündig", answers[::-1], filename="b.json")
+        assert_same_results(
+            load(Path(tmp), fixture_bank), load_with_json_reader_only(Path(tmp), fixture_bank)
+        )
+
+
+def test_files_as_smmkit_writes_them_take_the_schema_reader(folder, fixture_bank, monkeypatch):
+    """The fast reader must really be used (else it is dead weight that only looks fast)."""
+    taken = []
+    original = parsing.ChunkBuilder._decoded_rows
+
+    def spy(self, raw, report):
+        rows = original(self, raw, report)
+        taken.append(rows is not None)
+        return rows
+
+    likert = {"s1": 4, "s2": None}
+    write_participant(folder, "Lena Likert", [*GOOD, record("beispiel.lik-01", likert, None)])
+    monkeypatch.setattr(parsing.ChunkBuilder, "_decoded_rows", spy)
+    loaded = load(folder, fixture_bank)
+    monkeypatch.undo()
+    assert taken == [True, True]
+    assert_same_results(loaded, load_with_json_reader_only(folder, fixture_bank))
+    assert list(loaded.ratings["rating"]) == [4]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from itertools import compress
 
 import numpy as np
 
@@ -28,8 +27,9 @@ class Columns:
     attempt: np.ndarray
     score: np.ndarray
     max_score: np.ndarray
-    timestamp: list[str]
-    answer: list[str]
+    timestamp: np.ndarray  # codes into timestamp_texts
+    timestamp_texts: list[str]
+    answer: np.ndarray  # JSON texts (object array; equal answers share one string)
     rating_row: np.ndarray
     rating_competency: np.ndarray
     rating_value: np.ndarray
@@ -58,9 +58,9 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
     phases: list[str] = [""] + list(PHASES)
     phase_index = {name: i for i, name in enumerate(phases)}
     parts: dict[str, list] = {k: [] for k in ("file", "item", "phase", "module", "attempt")}
-    parts.update({k: [] for k in ("score", "max_score", "rr", "rc", "rv")})
-    timestamps: list[str] = []
-    answers: list[str] = []
+    parts.update({k: [] for k in ("score", "max_score", "rr", "rc", "rv", "ts", "answer")})
+    timestamp_texts: list[str] = []
+    answer_texts: list[str] = []
     files: list[FileReport] = []
     row_offset = 0
     for chunk in chunks:
@@ -86,8 +86,11 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
         parts["rr"].append(np.asarray(chunk.rating_row, dtype=np.int64) + row_offset)
         parts["rc"].append(np.asarray(chunk.rating_competency, dtype=np.int64))
         parts["rv"].append(np.asarray(chunk.rating_value, dtype=np.int64))
-        timestamps.extend(chunk.timestamp)
-        answers.extend(chunk.answer)
+        # Texts are not merged across chunks: offsets are enough, duplicates are harmless.
+        parts["ts"].append(np.asarray(chunk.timestamp, dtype=np.int64) + len(timestamp_texts))
+        parts["answer"].append(np.asarray(chunk.answer, dtype=np.int64) + len(answer_texts))
+        timestamp_texts.extend(chunk.timestamp_texts)
+        answer_texts.extend(chunk.answer_texts)
         files.extend(chunk.files)
         row_offset += len(chunk)
 
@@ -102,8 +105,9 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
         attempt=cat("attempt", np.int64),
         score=cat("score", np.float64),
         max_score=cat("max_score", np.float64),
-        timestamp=timestamps,
-        answer=answers,
+        timestamp=cat("ts", np.int64),
+        timestamp_texts=timestamp_texts,
+        answer=np.array(answer_texts, dtype=object)[cat("answer", np.int64)],
         rating_row=cat("rr", np.int64),
         rating_competency=cat("rc", np.int64),
         rating_value=cat("rv", np.int64),
@@ -198,5 +202,5 @@ def keep_rows(columns: Columns, keep: np.ndarray) -> None:
     columns.rating_row = new_row[columns.rating_row[rated]]
     for name in ("file", "item", "phase", "module", "attempt", "score", "max_score"):
         setattr(columns, name, getattr(columns, name)[keep])
-    columns.timestamp = list(compress(columns.timestamp, keep))
-    columns.answer = list(compress(columns.answer, keep))
+    columns.timestamp = columns.timestamp[keep]
+    columns.answer = columns.answer[keep]

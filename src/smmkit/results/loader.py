@@ -297,11 +297,7 @@ def _answers_frame(columns: Columns, identity: _Identity, bank: Bank, catalog) -
     score, max_score = columns.score, columns.max_score
     with np.errstate(divide="ignore", invalid="ignore"):
         fraction = np.where(max_score > 0, np.clip(score / max_score, 0.0, 1.0), np.nan)
-    timestamp = pd.DatetimeIndex(
-        pd.to_datetime(
-            pd.Series(columns.timestamp, dtype=object), utc=True, format="ISO8601", errors="coerce"
-        )
-    )
+    timestamp = _timestamps(columns.timestamp_texts).take(columns.timestamp)
     phase_codes = columns.phase - 1  # 0 (no phase) becomes -1 = missing
     group = (participant * len(item_ids) + columns.item) * len(columns.phases) + columns.phase
     first, latest = _attempt_flags(group, columns.attempt)
@@ -327,12 +323,20 @@ def _answers_frame(columns: Columns, identity: _Identity, bank: Bank, catalog) -
             "max_score": max_score,
             "fraction": fraction,
             "timestamp": timestamp,
-            "answer": pd.Series(columns.answer, dtype=object),
+            "answer": columns.answer,
             "source": pd.Categorical.from_codes(columns.file, [f.file for f in columns.files]),
         },
         columns=list(ANSWER_COLUMNS),
     )
     return frame
+
+
+def _timestamps(texts: list[str]) -> pd.DatetimeIndex:
+    """Each distinct timestamp text parsed once (NaT where unreadable)."""
+    parsed = pd.to_datetime(
+        pd.Series(texts, dtype=object), utc=True, format="ISO8601", errors="coerce"
+    )
+    return pd.DatetimeIndex(parsed, tz="UTC")
 
 
 def _ratings_frame(columns: Columns, answers: pd.DataFrame) -> pd.DataFrame:

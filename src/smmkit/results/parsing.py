@@ -1,12 +1,18 @@
 """Read participant result files safely and turn their answers into columns.
 
-Runs in worker processes, so it uses the standard library only and gets the bank as a
+Runs in worker processes, so it imports no pandas and gets the bank as a
 :class:`~smmkit.results.catalog.Catalog`. Nothing in a file is ever executed: a file is read
 only if it is a regular file (no symlink, FIFO or device) of at most ``MAX_FILE_BYTES``
 (checked on the open descriptor before reading), parsed as strict JSON (``NaN``/``Infinity``
 rejected, nesting bounded by the parser) and validated answer by answer. A file with some bad
 answers keeps its good ones; every problem becomes a German message for the trainer that
 never quotes personal data (only item ids that match the id pattern).
+
+Two readers give the same result: files exactly as smmkit writes them are decoded by msgspec
+into typed records (field types and ranges checked in C, each answer kept as raw JSON and
+checked once per distinct text); any file that does not fit that schema exactly is read again
+with the standard library's ``json`` and checked answer by answer, which is what names the
+problems.
 """
 
 from __future__ import annotations
@@ -21,9 +27,12 @@ import re
 import stat
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import compress
+from typing import Annotated, Any
+
+import msgspec
 
 from ..progress import FORMAT, VERSION, normalize_name, participant_key
 from .catalog import ITEM_ID_PATTERN, MAX_ITEM_ID_LENGTH, PHASES, RATINGS, Catalog, ItemSpec
@@ -69,8 +78,10 @@ class Chunk:
 
     Codes: `item` >= 0 indexes the catalog, -1 - k indexes `extra_items` (exercises);
     `phase` 0 = none, 1/2 = vorher/nachher, 3 + k = `extra_phases[k]`; `module` -1 = none,
-    else `modules[k]`. Scores: NaN = null, +inf = not a
-    finite number (the loader applies the range rules per item type).
+    else `modules[k]`; `timestamp` and `answer` index `timestamp_texts` and `answer_texts`
+    (each distinct text once: they repeat a lot, and a million small strings are slow to
+    send between processes). Scores: NaN = null, +inf = not a finite number (the loader
+    applies the range rules per item type).
     """
 
     files: list[FileReport] = field(default_factory=list)
@@ -81,8 +92,10 @@ class Chunk:
     attempt: array = field(default_factory=lambda: array("l"))
     score: array = field(default_factory=lambda: array("d"))
     max_score: array = field(default_factory=lambda: array("d"))
-    timestamp: list[str] = field(default_factory=list)
-    answer: list[str] = field(default_factory=list)
+    timestamp: array = field(default_factory=lambda: array("l"))
+    answer: array = field(default_factory=lambda: array("l"))
+    timestamp_texts: list[str] = field(default_factory=list)
+    answer_texts: list[str] = field(default_factory=list)
     rating_row: array = field(default_factory=lambda: array("l"))
     rating_competency: array = field(default_factory=lambda: array("l"))
     rating_value: array = field(default_factory=lambda: array("l"))
@@ -99,6 +112,8 @@ class Chunk:
 
 def display_name(name: str) -> str:
     """A file name safe to print and to encode as UTF-8 (undecodable bytes, controls escaped)."""
+    if name.isascii() and name.isprintable():  # the usual case, and a fast one
+        return name
     raw = os.fsencode(name)
     text = raw.decode("utf-8", "backslashreplace")
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
@@ -125,14 +140,28 @@ def read_capped(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
     except BaseException:
         os.close(fd)
         raise
-    with open(fd, "rb", closefd=True) as handle:
-        try:
-            data = handle.read(limit + 1)
-        except OSError as exc:
-            raise SkipFile(f"nicht lesbar ({exc.strerror or 'Fehler'}) – übersprungen") from exc
+    try:
+        data = _read_all(fd, limit + 1)
+    except OSError as exc:
+        raise SkipFile(f"nicht lesbar ({exc.strerror or 'Fehler'}) – übersprungen") from exc
+    finally:
+        os.close(fd)
     if len(data) > limit:  # the file grew after the size check
         raise SkipFile(f"größer als {limit // (1024 * 1024)} MB – übersprungen")
     return data
+
+
+def _read_all(fd: int, limit: int) -> bytes:
+    """Up to `limit` bytes: one read for a regular file, more if the kernel returns less."""
+    data = os.read(fd, limit)
+    if not data or len(data) >= limit:
+        return data
+    parts = [data]
+    size = len(data)
+    while size < limit and (more := os.read(fd, limit - size)):
+        parts.append(more)
+        size += len(more)
+    return b"".join(parts)
 
 
 def _reject_constant(name: str) -> Any:
@@ -449,17 +478,27 @@ def _likert_ok(answer: Any) -> bool:
     )
 
 
-class _Interner:
-    def __init__(self, names: list[str]) -> None:
-        self.names = names
-        self.codes: dict[str, int] = {}
+class _TextTable:
+    """Codes for texts (names, answers, timestamps), each distinct text stored once in `texts`."""
 
-    def code(self, name: str) -> int:
-        code = self.codes.get(name)
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.index: dict[str, int] = {}
+
+    def code(self, text: str) -> int:
+        code = self.index.get(text)
         if code is None:
-            code = self.codes[name] = len(self.names)
-            self.names.append(name)
+            code = self.index[text] = len(self.texts)
+            self.texts.append(text)
         return code
+
+    def codes(self, texts: Sequence[str]) -> list[int]:
+        codes = list(map(self.index.get, texts))  # C-level; new texts are rare
+        if None in codes:
+            for row, code in enumerate(codes):
+                if code is None:
+                    codes[row] = self.code(texts[row])
+        return codes
 
 
 _FIELDS = operator.itemgetter(
@@ -468,6 +507,43 @@ _FIELDS = operator.itemgetter(
 _PHASE_OR_NONE = {None: 0, **_PHASE_CODES}
 _STR_OR_NONE = frozenset({str, type(None)})
 _NULL_AS_NAN = {None: _NAN}
+
+
+# --- the schema of files as smmkit writes them (decoded and checked by msgspec, in C) --------
+
+
+class _Participant(msgspec.Struct):
+    name: Any = None
+    key: Any = None
+
+
+class _Record(msgspec.Struct):
+    """One answer exactly as the widgets record it; `answer` stays raw JSON text."""
+
+    item_id: str
+    answer: msgspec.Raw
+    attempt: Annotated[int, msgspec.Meta(ge=1, le=MAX_ATTEMPT)]
+    timestamp: Annotated[str, msgspec.Meta(max_length=MAX_SHORT_TEXT)]
+    score: float | None = None
+    max_score: float | None = None
+    module: str | None = None
+    # Other phase names are kept too, but by the careful reader (it assigns their codes).
+    phase: Annotated[str, msgspec.Meta(pattern=f"^(?:{'|'.join(PHASES)})$")] | None = None
+
+
+class _Document(msgspec.Struct):
+    format: str
+    version: int
+    participant: _Participant
+    answers: list[_Record]
+    updated: Any = None
+
+
+_DOCUMENT_DECODER = msgspec.json.Decoder(_Document)
+_RECORD_FIELDS = operator.attrgetter(
+    "item_id", "answer", "score", "max_score", "attempt", "timestamp", "module", "phase"
+)
+MAX_REMEMBERED_ANSWERS = 100_000  # distinct answer texts remembered per worker
 
 
 def _score_value(value: Any) -> float:
@@ -493,15 +569,17 @@ class _Rows:
     score: list[float] = field(default_factory=list)
     max_score: list[float] = field(default_factory=list)
     timestamp: list[str] = field(default_factory=list)
-    answer: list[str] = field(default_factory=list)
+    answer: list[int] = field(default_factory=list)  # codes into the chunk's answer texts
     ratings: list[tuple[int, int, int]] = field(default_factory=list)  # row, competency, value
 
 
 class ChunkBuilder:
     """Appends the valid answers of files to one :class:`Chunk`.
 
-    Files written by smmkit take a column-wise fast path (C-level ``itemgetter``/``zip``/
-    ``array``); any file that does not fit it exactly is re-read answer by answer.
+    Files exactly as smmkit writes them are decoded by msgspec (see the module docstring);
+    others are parsed with ``json`` and take a column-wise fast path (C-level
+    ``itemgetter``/``zip``/``array``); any file that does not fit it exactly is re-read
+    answer by answer.
     """
 
     def __init__(self, catalog: Catalog) -> None:
@@ -509,31 +587,39 @@ class ChunkBuilder:
         self.chunk = Chunk()
         self.encoder = _Encoder()
         self.checkers = [_checker(spec, self.encoder) for spec in catalog.specs]
-        self._extra = _Interner(self.chunk.extra_items)
-        self._phases = _Interner(self.chunk.extra_phases)
-        self._modules = _Interner(self.chunk.modules)
+        self._extra = _TextTable(self.chunk.extra_items)
+        self._phases = _TextTable(self.chunk.extra_phases)
+        self._modules = _TextTable(self.chunk.modules)
         self._known_modules = frozenset(catalog.modules)
         self._likert_codes = frozenset(
             code for code, spec in enumerate(catalog.specs) if spec.kind == "likert"
         )
+        self._timestamps = _TextTable(self.chunk.timestamp_texts)
+        self._answers = _TextTable(self.chunk.answer_texts)
+        # (item code, raw JSON) → code of the checked answer text: answers recur in a group.
+        self._answer_codes: dict[tuple[int, bytes], int] = {}
 
     def add_file(self, path: str) -> FileReport:
         report = FileReport(file=display_name(os.path.basename(path)))
         file_index = len(self.chunk.files)
         self.chunk.files.append(report)
         try:
-            answers = check_document(parse_json(read_capped(path)), report)
+            raw = read_capped(path)
+            rows = self._decoded_rows(raw, report)
+            if rows is None:
+                answers = check_document(parse_json(raw), report)
         except SkipFile as exc:
             report.skipped = True
             report.problems.append(str(exc))
             return report
-        report.answers = len(answers)
-        rows = self._fast_rows(answers)
         if rows is None:
-            dropped: Counter[str] = Counter()
-            unknown: Counter[str] = Counter()
-            rows = self._careful_rows(answers, dropped, unknown)
-            report.problems.extend(_summaries(report, dropped, unknown))
+            report.answers = len(answers)
+            rows = self._fast_rows(answers)
+            if rows is None:
+                dropped: Counter[str] = Counter()
+                unknown: Counter[str] = Counter()
+                rows = self._careful_rows(answers, dropped, unknown)
+                report.problems.extend(_summaries(report, dropped, unknown))
         report.kept = len(rows.item)
         self._append(rows, file_index)
         return report
@@ -545,6 +631,76 @@ class ChunkBuilder:
 
     def _module_code(self, module: Any) -> int:
         return self._modules.code(module) if module in self._known_modules else -1
+
+    def _resolve_exercises(
+        self, codes: list[int | None], ids: Sequence[Any], modules: Sequence[Any]
+    ) -> list[int] | None:
+        """Codes for exercise rows (in place) and the module codes; None if an id is unknown."""
+        module_codes = [-1] * len(codes)
+        if None in codes:
+            for row, code in enumerate(codes):
+                if code is None:
+                    code = self._exercise_code(ids[row])
+                    if code is None:
+                        return None
+                    codes[row] = code
+                    module_codes[row] = self._module_code(modules[row])
+        return module_codes
+
+    def _decoded_rows(self, raw: bytes, report: FileReport) -> _Rows | None:
+        """All answers of a file that fits smmkit's schema exactly, else None (no side effects)."""
+        try:
+            document = _DOCUMENT_DECODER.decode(raw)
+        except (msgspec.DecodeError, ValueError, RecursionError):  # ValueError: bad UTF-8
+            return None
+        if document.format != FORMAT or document.version != VERSION:
+            return None
+        rows, records = _Rows(), document.answers
+        if records:
+            ids, raws, scores, maxes, attempts, stamps, modules, phases = zip(
+                *map(_RECORD_FIELDS, records), strict=True
+            )
+            codes = list(map(self.catalog.index.get, ids))
+            module_codes = self._resolve_exercises(codes, ids, modules)
+            if module_codes is None:
+                return None
+            keys = list(zip(codes, map(bytes, raws), strict=True))
+            answers = list(map(self._answer_codes.get, keys))
+            if None in answers:
+                for row, answer in enumerate(answers):
+                    if answer is None:
+                        answer = answers[row] = self._answer_code(keys[row])
+                        if answer is None:
+                            return None
+            rows.item, rows.module, rows.answer = codes, module_codes, answers
+            rows.phase = list(map(_PHASE_OR_NONE.__getitem__, phases))
+            rows.attempt, rows.timestamp = array("l", attempts), list(stamps)
+            rows.score = array("d", map(_NULL_AS_NAN.get, scores, scores))
+            rows.max_score = array("d", map(_NULL_AS_NAN.get, maxes, maxes))
+            decode = msgspec.json.decode
+            likert = {row: decode(keys[row][1]) for row in self._likert_rows(codes)}
+            self._collect_ratings(rows, likert)
+        report.answers = len(records)
+        person = document.participant
+        report.key, report.name = _identity(person.key, person.name, report.problems)
+        updated = document.updated
+        report.updated = updated if type(updated) is str and len(updated) <= MAX_SHORT_TEXT else ""
+        return rows
+
+    def _answer_code(self, key: tuple[int, bytes]) -> int | None:
+        """The code of a raw answer's checked JSON text, None if it does not fit its item."""
+        code, raw = key
+        try:
+            value = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError):
+            return None
+        text = self.checkers[code](value) if code >= 0 else self.encoder.encode(value)
+        if text is None:
+            return None
+        if len(self._answer_codes) >= MAX_REMEMBERED_ANSWERS:
+            self._answer_codes.clear()
+        answer = self._answer_codes[key] = self._answers.code(text)
+        return answer
 
     def _fast_rows(self, answers: list) -> _Rows | None:
         """Column-wise checks for well-formed files; None means: take the careful path."""
@@ -572,15 +728,9 @@ class ChunkBuilder:
             or not set(map(type, modules)) <= _STR_OR_NONE
         ):
             return None
-        module_codes = [-1] * len(codes)
-        if None in codes:
-            for row, code in enumerate(codes):
-                if code is None:
-                    code = self._exercise_code(ids[row])
-                    if code is None:
-                        return None
-                    codes[row] = code
-                    module_codes[row] = self._module_code(modules[row])
+        module_codes = self._resolve_exercises(codes, ids, modules)
+        if module_codes is None:
+            return None
         checkers, encode = self.checkers, self.encoder.encode
         texts = [
             checkers[code](value) if code >= 0 else encode(value)
@@ -588,20 +738,24 @@ class ChunkBuilder:
         ]
         if None in texts:
             return None
-        rows.item, rows.phase, rows.module, rows.answer = codes, phase_codes, module_codes, texts
+        rows.item, rows.phase, rows.module = codes, phase_codes, module_codes
+        rows.answer = self._answers.codes(texts)
         rows.attempt, rows.timestamp = attempt_array, list(stamps)
         rows.score, rows.max_score = score_array, max_array
-        self._collect_ratings(rows, values)
+        self._collect_ratings(rows, {row: values[row] for row in self._likert_rows(codes)})
         return rows
 
-    def _collect_ratings(self, rows: _Rows, values: Sequence[Any]) -> None:
-        specs, likert = self.catalog.specs, self._likert_codes
-        if likert.isdisjoint(rows.item):
-            return
-        for row, code in enumerate(rows.item):
-            if code in likert:
-                for competency, value in likert_ratings(specs[code], values[row]) or ():
-                    rows.ratings.append((row, competency, value))
+    def _likert_rows(self, codes: list[int]) -> Iterable[int]:
+        if self._likert_codes.isdisjoint(codes):
+            return ()
+        return compress(range(len(codes)), map(self._likert_codes.__contains__, codes))
+
+    def _collect_ratings(self, rows: _Rows, values: Mapping[int, Any]) -> None:
+        """Likert ratings of the rows; `values`: row → answer of every likert row."""
+        specs, codes = self.catalog.specs, rows.item
+        for row, answer in values.items():
+            for competency, value in likert_ratings(specs[codes[row]], answer) or ():
+                rows.ratings.append((row, competency, value))
 
     def _careful_rows(self, answers: list, dropped: Counter, unknown: Counter) -> _Rows:
         """Answer by answer: keep the good ones, count why the others were dropped."""
@@ -650,9 +804,9 @@ class ChunkBuilder:
             rows.score.append(_score_value(entry.get("score")))
             rows.max_score.append(_score_value(entry.get("max_score")))
             rows.timestamp.append(timestamp)
-            rows.answer.append(text)
+            rows.answer.append(self._answers.code(text))
             values.append(answer)
-        self._collect_ratings(rows, values)
+        self._collect_ratings(rows, {row: values[row] for row in self._likert_rows(rows.item)})
         return rows
 
     def _append(self, rows: _Rows, file_index: int) -> None:
@@ -665,12 +819,15 @@ class ChunkBuilder:
         chunk.attempt.extend(array("l", rows.attempt))
         chunk.score.extend(array("d", rows.score))
         chunk.max_score.extend(array("d", rows.max_score))
-        chunk.timestamp.extend(rows.timestamp)
-        chunk.answer.extend(rows.answer)
-        for row, competency, value in rows.ratings:
-            chunk.rating_row.append(offset + row)
-            chunk.rating_competency.append(competency)
-            chunk.rating_value.append(value)
+        chunk.timestamp.extend(self._timestamps.codes(rows.timestamp))
+        chunk.answer.extend(array("l", rows.answer))
+        if rows.ratings:
+            rated, competencies, values = zip(*rows.ratings, strict=True)
+            chunk.rating_row.extend(
+                array("l", rated) if offset == 0 else array("l", [offset + r for r in rated])
+            )
+            chunk.rating_competency.extend(array("l", competencies))
+            chunk.rating_value.extend(array("l", values))
 
 
 def _summaries(report: FileReport, dropped: Counter, unknown: Counter) -> list[str]:
