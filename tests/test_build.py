@@ -519,3 +519,59 @@ def test_broken_content_stops_the_build_before_anything_is_written(tmp_path):
     with pytest.raises(BuildError, match=r"00_einfuehrung.yaml:\d+: .*unknown type 'essay'"):
         build(BuildOptions(root=project, editions=("handout",), pdf=False))
     assert not (project / "build" / "de").exists()
+
+
+def test_printer_pool_prints_on_two_browsers_at_once(tmp_path):
+    from smmkit.pdf import PrinterPool
+
+    _require_tools()
+    pages = []
+    for number in range(4):
+        page = tmp_path / f"seite-{number}.html"
+        page.write_text(
+            f'<!doctype html><html lang="de"><body><h1>Seite {number} – Übung</h1></body></html>',
+            encoding="utf-8",
+        )
+        pages.append(page)
+    with PrinterPool(2) as pool:
+        futures = [pool.submit(p, p.with_suffix(".pdf"), "Titel", "Ausgabe") for p in pages]
+        printed = [f.result() for f in futures]
+        browsers = len(pool._printers)
+    assert printed == [p.with_suffix(".pdf") for p in pages]
+    assert browsers == 2  # the second browser started because the first one was busy
+    text = subprocess.run(
+        ["pdftotext", str(printed[3]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Seite 3 – Übung" in text
+
+
+def test_longest_notebooks_are_executed_first(tmp_path):
+    from smmkit.build import _estimate
+
+    small, large = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    small.write_text("x" * 100)
+    large.write_text("x" * 10_000)
+    assert sorted([small, large], key=lambda p: -_estimate(p, {})) == [large, small]
+    timings = {str(small): 9.0, str(large): 2.0}  # the last build's times win over size
+    assert sorted([small, large], key=lambda p: -_estimate(p, timings)) == [small, large]
+
+
+def test_workers_validate_notebooks_without_the_slow_optional_import():
+    """worker_setup blocks rfc3987_syntax; nbformat must still validate (and reject) notebooks."""
+    script = (
+        "from smmkit.build import worker_setup\n"
+        "worker_setup()\n"
+        "import sys, nbformat\n"
+        "assert sys.modules['rfc3987_syntax'] is None\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1 + 1')])\n"
+        "nbformat.validate(nb)\n"
+        "nb.cells[0]['cell_type'] = 'nonsense'\n"
+        "try:\n"
+        "    nbformat.validate(nb)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('rejected')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "rejected"

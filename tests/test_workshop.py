@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -405,10 +406,12 @@ class FakePrinter:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, str, str]] = []
 
-    def print(self, source: Path, target: Path, title: str, edition: str) -> Path:
+    def submit(self, source: Path, target: Path, title: str, edition: str) -> Future[Path]:
         self.calls.append((source.name, target.name, title, edition))
         target.write_text("pdf", encoding="utf-8")
-        return target
+        done: Future[Path] = Future()
+        done.set_result(target)
+        return done
 
 
 def test_render_workshop_prints_each_page_and_never_writes_into_a_hard_link(tmp_path):

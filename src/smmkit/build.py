@@ -6,8 +6,9 @@
                                    ──no execution──► exercises/<lang>/<name>.ipynb
                                                      solutions/<lang>/<name>.ipynb
 
-Notebooks run in parallel worker processes (nbclient, one kernel each); PDFs are printed in
-the main process with one chromium as each notebook's HTML is ready. A cache keyed by the
+Notebooks run in parallel worker processes (nbclient, one kernel each); each executed
+notebook goes on to two export processes for its HTML editions, and two chromium browsers
+print the PDFs as the HTML is ready, so the kernels never wait for an export. A cache keyed by the
 notebook, the bank and the package's own files skips unchanged work. Everything is written
 to a staging folder first and swapped in at the end, so a failed build leaves the previous
 output untouched.
@@ -20,10 +21,17 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -33,6 +41,8 @@ from .errors import BuildError, NotebookError
 
 if TYPE_CHECKING:  # nbformat takes ~1.3 s to import: only the workers need it
     import nbformat
+
+    from .pdf import PrinterPool
 
 HTML_EDITIONS = ("handout", "trainer")
 EDITIONS = ("handout", "trainer", "notebook", "exercise", "solution", "app", "workshop")
@@ -44,6 +54,7 @@ EDITION_FOLDERS = {
 }
 SOURCE_EDITIONS = ("exercise", "solution", "app")  # made from the source, no execution
 CACHE_FILE = ".smmkit-build-cache.json"
+TIMINGS_FILE = ".smmkit-build-timings.json"  # execution seconds per notebook, to order the jobs
 
 
 @dataclass(frozen=True)
@@ -186,38 +197,54 @@ def _execute(notebook_path: Path) -> tuple[nbformat.NotebookNode, float]:
 
 
 def _export_html(edition: str, notebook: nbformat.NotebookNode, path: Path) -> str:
-    import nbformat
-
     from .exporters import HandoutExporter, TrainerExporter
 
     exporter = (TrainerExporter if edition == "trainer" else HandoutExporter)()
     resources = {"metadata": {"name": path.stem, "path": str(path.parent)}}
-    body, _ = exporter.from_notebook_node(nbformat.from_dict(notebook), resources=resources)
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return body
 
 
-def build_executed(notebook_path: str, targets: dict[str, str]) -> dict[str, Any]:
-    """Worker entry: execute one notebook and write its HTML editions and executed copy."""
+def worker_setup() -> None:
+    """Initializer of the build's worker processes.
+
+    nbformat imports jsonschema, which imports ``rfc3987_syntax`` whenever it is installed
+    (jupyter-events pulls it in); that package compiles a grammar at import, 1.7 s of CPU in
+    every worker. It only serves jsonschema's "iri" format check, which notebook validation
+    never uses, so the workers block its import (jsonschema skips absent format checkers).
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def execute_job(notebook_path: str, notebook_target: str | None) -> dict[str, Any]:
+    """Worker entry: execute one notebook; returns it as JSON text (the exports run elsewhere,
+    so that this worker can start the next kernel at once)."""
     import nbformat
 
     path = Path(notebook_path)
     notebook, seconds = _execute(path)
-    titles: dict[str, str] = {}
-    for key, target in targets.items():
-        out = Path(target)
+    text = nbformat.writes(notebook)
+    if notebook_target is not None:
+        out = Path(notebook_target)
         out.parent.mkdir(parents=True, exist_ok=True)
-        if key == "notebook.ipynb":
-            nbformat.write(notebook, out)
-        elif key.endswith(".html"):
-            edition = key.split(".")[0]
-            try:
-                out.write_text(_export_html(edition, notebook, path), encoding="utf-8")
-            except NotebookError:
-                raise
-            except Exception as exc:
-                raise BuildError(f"{path}: {edition} edition failed: {exc}") from exc
-    titles["title"] = _title(notebook, path.stem)
-    return {"seconds": seconds, "title": titles["title"]}
+        out.write_text(text, encoding="utf-8")
+    return {"seconds": seconds, "title": _title(notebook, path.stem), "notebook": text}
+
+
+def export_job(edition: str, notebook_json: str, notebook_path: str, target: str) -> None:
+    """Worker entry: one HTML edition of an executed notebook."""
+    import nbformat
+
+    path, out = Path(notebook_path), Path(target)
+    notebook = nbformat.reads(notebook_json, as_version=4)
+    try:
+        body = _export_html(edition, notebook, path)
+    except NotebookError:
+        raise
+    except Exception as exc:
+        raise BuildError(f"{path}: {edition} edition failed: {exc}") from exc
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(body, encoding="utf-8")
 
 
 def _title(notebook: nbformat.NotebookNode, fallback: str) -> str:
@@ -366,12 +393,6 @@ def build(options: BuildOptions, progress: Callable[[str, str], None] | None = N
             results.append(result)
             for k in targets.keys() - stale.keys():
                 _tick(progress, f"{lang}/{path.stem}", f"{k.replace('.', ' ')} (cached)")
-            for edition in SOURCE_EDITIONS:
-                target = stale.get(f"{edition}.ipynb")
-                if target is not None:
-                    build_notebook_edition(edition, path, staging.path(target))
-                    new_cache[str(target)] = key
-                    _tick(progress, f"{lang}/{path.stem}", edition)
             needs_kernel = {
                 k: p for k, p in stale.items() if k.endswith(".html") or k == "notebook.ipynb"
             }
@@ -380,8 +401,14 @@ def build(options: BuildOptions, progress: Callable[[str, str], None] | None = N
                 html_key = k.replace(".pdf", ".html")
                 needs_kernel.setdefault(html_key, targets[html_key])
             if needs_kernel:
-                executed_jobs.append((result, path, key, needs_kernel, pdfs))
-        with LazyPrinter(options.pdf) as printer:
+                executed_jobs.append(_Job(result, path, key, needs_kernel, pdfs))
+        timings = _load_timings(build_dir / TIMINGS_FILE)
+        executed_jobs.sort(key=lambda job: -_estimate(job.path, timings))
+        # Two browsers: two documents print at once, so that few PDFs are left to print
+        # when the last notebook has run.
+        from .pdf import PrinterPool
+
+        with PrinterPool(2, enabled=options.pdf) as printer:
 
             def render_workshop_now() -> None:
                 if not workshop_stale:
@@ -389,18 +416,29 @@ def build(options: BuildOptions, progress: Callable[[str, str], None] | None = N
                 from .workshop import render_workshop
 
                 out = staging.locate(workshop_dir)
-                written = render_workshop(root, out, printer.get() if options.pdf else None)
+                written = render_workshop(root, out, printer if options.pdf else None)
                 new_cache[str(workshop_dir)] = workshop_key
                 _tick(progress, "de/workshop", f"{len(written)} agendas and guides")
 
-            # The agendas need no kernel: print them while the first notebooks execute.
+            source_jobs = [
+                _SourceJob(f"{lang}/{path.stem}", edition, path, target, key)
+                for lang, path, key, _targets, stale in plans
+                for edition in SOURCE_EDITIONS
+                if (target := stale.get(f"{edition}.ipynb")) is not None
+            ]
             total_execute = _run_executions(
-                executed_jobs, staging, options, progress, new_cache, printer, render_workshop_now
+                executed_jobs,
+                source_jobs,
+                _Context(staging, options, progress, new_cache, printer),
+                render_workshop_now,
             )
         if folders:
             staging.commit()
     build_dir.mkdir(parents=True, exist_ok=True)
     _write_cache(cache_path, new_cache)
+    if executed_jobs:
+        timings.update({str(job.path): job.result.execute_seconds for job in executed_jobs})
+        _write_cache(build_dir / TIMINGS_FILE, timings)
     return BuildReport(results, time.perf_counter() - started, total_execute, options.jobs)
 
 
@@ -416,7 +454,26 @@ def _check_content(root: Path, langs: Iterable[str]) -> None:
             )
 
 
-def _write_cache(path: Path, cache: dict[str, str]) -> None:
+def _load_timings(path: Path) -> dict[str, float]:
+    try:
+        timings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(timings, dict):
+        return {}
+    return {k: v for k, v in timings.items() if isinstance(v, int | float)}
+
+
+def _estimate(notebook: Path, timings: dict[str, float]) -> float:
+    """Expected execution seconds: the last build's, else guessed from the file size.
+
+    The longest notebooks start first, so that no long one is left running alone at the end.
+    """
+    known = timings.get(str(notebook))
+    return known if known is not None else notebook.stat().st_size / 10_000
+
+
+def _write_cache(path: Path, cache: dict[str, Any]) -> None:
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
     temporary.replace(path)
@@ -425,28 +482,6 @@ def _write_cache(path: Path, cache: dict[str, str]) -> None:
 def _tick(progress: Callable[[str, str], None] | None, notebook: str, edition: str) -> None:
     if progress:
         progress(notebook, edition)
-
-
-class LazyPrinter:
-    """One chromium for every PDF of a build, started only when the first PDF is due."""
-
-    def __init__(self, enabled: bool = True):
-        self.enabled = enabled
-        self._printer = None
-
-    def get(self):
-        if self._printer is None:
-            from .pdf import PdfPrinter
-
-            self._printer = PdfPrinter().__enter__()
-        return self._printer
-
-    def __enter__(self) -> LazyPrinter:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._printer is not None:
-            self._printer.__exit__(None, None, None)
 
 
 def workshop_cache_key(root: Path, fingerprint: str, pdf: bool) -> str:
@@ -460,75 +495,148 @@ def workshop_cache_key(root: Path, fingerprint: str, pdf: bool) -> str:
     return digest.hexdigest()
 
 
+@dataclass
+class _Job:
+    """One notebook to execute, and what is made from its execution."""
+
+    result: NotebookResult
+    path: Path
+    key: str
+    needs_kernel: dict[str, Path]  # 'handout.html', 'trainer.html', 'notebook.ipynb' → output
+    pdfs: dict[str, Path]
+    title: str = ""
+    left: set[str] = field(default_factory=set)  # outputs still being made
+
+
+@dataclass(frozen=True)
+class _SourceJob:
+    """An exercise, solution or app notebook, made from the source without a kernel."""
+
+    label: str
+    edition: str
+    path: Path
+    target: Path
+    key: str
+
+
+@dataclass(frozen=True)
+class _Context:
+    staging: Staging
+    options: BuildOptions
+    progress: Callable[[str, str], None] | None
+    new_cache: dict[str, str]
+    printer: PrinterPool
+
+
 def _run_executions(
-    jobs,
-    staging: Staging,
-    options: BuildOptions,
-    progress,
-    new_cache,
-    printer: LazyPrinter,
-    meanwhile,
+    jobs: list[_Job],
+    source_jobs: list[_SourceJob],
+    ctx: _Context,
+    meanwhile: Callable[[], None],
 ) -> float:
-    """Execute notebooks in worker processes; `meanwhile()` runs here while they work."""
+    """Execute notebooks in worker processes, export them in two others, print two PDFs at once.
+
+    The execution workers never wait for an export: each starts its next kernel at once, so
+    the cores stay busy with kernels, and exports and PDFs fill the gaps. `meanwhile()` (the
+    agendas and guides) runs on a thread of its own while the first notebooks execute.
+    """
     if not jobs:
+        for source in source_jobs:
+            _build_source(source, ctx)
         meanwhile()
         return 0.0
     total = 0.0
     context = get_context("spawn")  # never fork a process that runs chromium or zmq threads
-    with ProcessPoolExecutor(
-        max_workers=max(1, min(options.jobs, len(jobs))), mp_context=context
-    ) as pool:
-        futures: dict[Future, tuple] = {}
+    workers = max(1, min(ctx.options.jobs, len(jobs)))
+    with (
+        ProcessPoolExecutor(workers, context, initializer=worker_setup) as executors,
+        # Two export workers: the last notebook's two editions are made at the same time.
+        ProcessPoolExecutor(2, context, initializer=worker_setup) as exporters,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="smmkit-workshop") as background,
+    ):
+        running: dict[Future, tuple[Any, str | None]] = {}
         for job in jobs:
-            result, path, key, needs_kernel, pdfs = job
-            targets = {k: str(staging.path(p)) for k, p in needs_kernel.items()}
-            futures[pool.submit(build_executed, str(path), targets)] = job
+            target = job.needs_kernel.get("notebook.ipynb")
+            notebook_target = str(ctx.staging.path(target)) if target is not None else None
+            running[executors.submit(execute_job, str(job.path), notebook_target)] = (job, None)
+        for source in source_jobs:
+            target = ctx.staging.path(source.target)
+            task = exporters.submit(build_notebook_edition, source.edition, source.path, target)
+            running[task] = (source, source.edition)
+        running[background.submit(meanwhile)] = (None, None)
         try:
-            meanwhile()
-            pending = set(futures)
+            pending = set(running)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    result, path, key, needs_kernel, pdfs = futures[future]
-                    info = future.result()
-                    result.execute_seconds = info["seconds"]
-                    total += info["seconds"]
-                    label = f"{result.lang}/{result.name}"
-                    for k, p in needs_kernel.items():
-                        new_cache[str(p)] = key
-                        _tick(progress, label, k.replace(".", " "))
-                    if pdfs:
-                        _print_pdfs(
-                            printer.get(),
-                            staging,
-                            needs_kernel,
-                            pdfs,
-                            info["title"],
-                            progress,
-                            label,
-                        )
-                        for p in pdfs.values():
-                            new_cache[str(p)] = key
+                    job, edition = running.pop(future)
+                    result = future.result()
+                    if isinstance(job, _SourceJob):
+                        ctx.new_cache[str(job.target)] = job.key
+                        _tick(ctx.progress, job.label, job.edition)
+                    elif isinstance(job, _Job):
+                        total += _collect(job, edition, result, exporters, running, pending, ctx)
         except BaseException:
-            for future in futures:
+            for future in running:
                 future.cancel()
             raise
     return total
 
 
-def _print_pdfs(printer, staging: Staging, html_paths, pdfs, title, progress, label) -> None:
+def _build_source(source: _SourceJob, ctx: _Context) -> None:
+    build_notebook_edition(source.edition, source.path, ctx.staging.path(source.target))
+    ctx.new_cache[str(source.target)] = source.key
+    _tick(ctx.progress, source.label, source.edition)
+
+
+def _collect(
+    job: _Job, step: str | None, result: Any, exporters, running, pending, ctx: _Context
+) -> float:
+    """A step of `job` finished: its execution (step None), an HTML export or a PDF.
+
+    Each step hands the next ones on without waiting for them; returns execution seconds.
+    """
+    label = f"{job.result.lang}/{job.result.name}"
+    seconds = 0.0
+    if step is None:
+        seconds = job.result.execute_seconds = result["seconds"]
+        job.title = result["title"]
+        if "notebook.ipynb" in job.needs_kernel:
+            _tick(ctx.progress, label, "notebook ipynb")
+        job.left = {k for k in job.needs_kernel if k.endswith(".html")}
+        for key in sorted(job.left):
+            target = str(ctx.staging.path(job.needs_kernel[key]))
+            export = exporters.submit(
+                export_job, key.split(".")[0], result["notebook"], str(job.path), target
+            )
+            running[export] = (job, key)
+            pending.add(export)
+    else:
+        job.left.discard(step)
+        _tick(ctx.progress, label, step.replace(".", " "))
+        if step.endswith(".html") and not any(k.endswith(".html") for k in job.left):
+            for key in job.pdfs:  # every HTML is written: print the PDFs
+                printing = _submit_pdf(ctx, job, key)
+                job.left.add(key)
+                running[printing] = (job, key)
+                pending.add(printing)
+    if not job.left:
+        for path in [*job.needs_kernel.values(), *job.pdfs.values()]:
+            ctx.new_cache[str(path)] = job.key
+    return seconds
+
+
+def _submit_pdf(ctx: _Context, job: _Job, key: str) -> Future:
     from .i18n import t
 
-    for key, pdf_path in pdfs.items():
-        edition = key.split(".")[0]
-        html_path = staging.locate(html_paths[key.replace(".pdf", ".html")])
-        printer.print(
-            html_path,
-            staging.path(pdf_path),
-            title,
-            t(f"paper.edition.{'participant' if edition == 'handout' else 'trainer'}"),
-        )
-        _tick(progress, label, f"{edition} pdf")
+    edition = key.split(".")[0]
+    html_path = ctx.staging.locate(job.needs_kernel[key.replace(".pdf", ".html")])
+    return ctx.printer.submit(
+        html_path,
+        ctx.staging.path(job.pdfs[key]),
+        job.title,
+        t(f"paper.edition.{'participant' if edition == 'handout' else 'trainer'}"),
+    )
 
 
 def count_steps(options: BuildOptions) -> int:
@@ -545,8 +653,13 @@ class ProgressBar:
         self.stream = stream or sys.stderr
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.started = time.perf_counter()
+        self._lock = threading.Lock()  # the agendas report from a thread of their own
 
     def __call__(self, notebook: str, edition: str) -> None:
+        with self._lock:
+            self._draw(notebook, edition)
+
+    def _draw(self, notebook: str, edition: str) -> None:
         self.done += 1
         filled = int(self.width * self.done / self.total)
         bar = "█" * filled + "·" * (self.width - filled)

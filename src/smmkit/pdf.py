@@ -9,7 +9,8 @@ from __future__ import annotations
 import html
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
@@ -112,11 +113,15 @@ class PdfPrinter:
     ) -> Path:
         """Print `source` to `target` (A4); `header_footer=False` for one-page documents such as
         certificates, which carry their own layout."""
+        return self.submit(source, target, title, edition, header_footer).result()
+
+    def submit(
+        self, source: Path, target: Path, title: str, edition: str, header_footer: bool = True
+    ) -> Future[Path]:
+        """Like :meth:`print`, but returns at once; files are printed in the order submitted."""
         if self._thread is None:
             raise RuntimeError("use PdfPrinter as a context manager")
-        return self._thread.submit(
-            self._print, source, target, title, edition, header_footer
-        ).result()
+        return self._thread.submit(self._print, source, target, title, edition, header_footer)
 
     def _page(self):
         """One tab reused for every file: opening a tab per file cost ~0.4 s each."""
@@ -151,3 +156,54 @@ class PdfPrinter:
             tagged=True,  # a tagged PDF keeps headings and reading order for screen readers
         )
         return target
+
+
+class PrinterPool:
+    """Several :class:`PdfPrinter` (one browser each), started when the first PDF is due.
+
+    `submit` hands a file to the printer with the fewest files waiting, so two documents
+    print at once; `print` waits for its file. Safe to use from several threads.
+    """
+
+    def __init__(self, size: int = 2, enabled: bool = True):
+        self.size, self.enabled = max(1, size), enabled
+        self._printers: list[PdfPrinter] = []
+        self._waiting: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> PrinterPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            printers, self._printers = self._printers, []
+        for printer in printers:
+            printer.__exit__(None, None, None)
+
+    def _least_busy(self) -> int:
+        with self._lock:
+            if len(self._printers) < self.size and all(self._waiting.values()):
+                self._printers.append(PdfPrinter().__enter__())
+                self._waiting[len(self._printers) - 1] = 0
+            index = min(self._waiting, key=self._waiting.__getitem__)
+            self._waiting[index] += 1
+            return index
+
+    def _done(self, index: int) -> None:
+        with self._lock:
+            self._waiting[index] -= 1
+
+    def submit(
+        self, source: Path, target: Path, title: str, edition: str, header_footer: bool = True
+    ) -> Future[Path]:
+        if not self.enabled:
+            raise RuntimeError("this build makes no PDFs")
+        index = self._least_busy()
+        future = self._printers[index].submit(source, target, title, edition, header_footer)
+        future.add_done_callback(lambda _: self._done(index))
+        return future
+
+    def print(
+        self, source: Path, target: Path, title: str, edition: str, header_footer: bool = True
+    ) -> Path:
+        return self.submit(source, target, title, edition, header_footer).result()

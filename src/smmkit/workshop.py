@@ -28,7 +28,7 @@ from .i18n import t
 from .markup import md
 
 if TYPE_CHECKING:
-    from .pdf import PdfPrinter
+    from .pdf import PdfPrinter, PrinterPool
 
 SCHEMA_VERSION = 1
 
@@ -1040,11 +1040,14 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def render_workshop(root: Path, out_dir: Path, printer: PdfPrinter | None = None) -> list[Path]:
+def render_workshop(
+    root: Path, out_dir: Path, printer: PdfPrinter | PrinterPool | None = None
+) -> list[Path]:
     """Write ``agenda-<name>.html`` and ``leitfaden-<module>.html`` (and PDFs with a printer).
 
     Checks agendas and guides first and raises ContentError listing every problem, so a broken
-    agenda never reaches paper. `printer` is an open :class:`smmkit.pdf.PdfPrinter`.
+    agenda never reaches paper. `printer` is an open :class:`smmkit.pdf.PdfPrinter` or
+    :class:`smmkit.pdf.PrinterPool`.
     """
     root, out_dir = Path(root), Path(out_dir)
     problems = check_workshop(root)
@@ -1060,11 +1063,13 @@ def render_workshop(root: Path, out_dir: Path, printer: PdfPrinter | None = None
         page = _write(out_dir / f"leitfaden-{guide.stem}.html", guide_html(guide))
         title = guide_title(guide.read_text(encoding="utf-8")) or guide.stem
         jobs.append((page, title, t("workshop.edition.guide")))
+    printing = []
     for page, title, edition in jobs:
         written.append(page)
         if printer is not None:
             pdf = page.with_suffix(".pdf")
             # the build mirrors the previous output as hard links: never write into one
             pdf.unlink(missing_ok=True)
-            written.append(printer.print(page, pdf, title, edition))
+            printing.append(printer.submit(page, pdf, title, edition))
+    written.extend(future.result() for future in printing)  # all queued: a pool prints in parallel
     return written
