@@ -16,6 +16,7 @@ output untouched.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -196,10 +197,28 @@ def _execute(notebook_path: Path) -> tuple[nbformat.NotebookNode, float]:
     return notebook, time.perf_counter() - started
 
 
-def _export_html(edition: str, notebook: nbformat.NotebookNode, path: Path) -> str:
-    from .exporters import HandoutExporter, TrainerExporter
+@functools.cache
+def _exporter(edition: str) -> Any:
+    """One exporter per edition and process: each new one would compile its templates again."""
+    from .exporters import (
+        AppExporter,
+        ExerciseExporter,
+        HandoutExporter,
+        SolutionExporter,
+        TrainerExporter,
+    )
 
-    exporter = (TrainerExporter if edition == "trainer" else HandoutExporter)()
+    return {
+        "handout": HandoutExporter,
+        "trainer": TrainerExporter,
+        "exercise": ExerciseExporter,
+        "solution": SolutionExporter,
+        "app": AppExporter,
+    }[edition]()
+
+
+def _export_html(edition: str, notebook: nbformat.NotebookNode, path: Path) -> str:
+    exporter = _exporter(edition)
     resources = {"metadata": {"name": path.stem, "path": str(path.parent)}}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return body
@@ -258,11 +277,7 @@ def _title(notebook: nbformat.NotebookNode, fallback: str) -> str:
 
 def build_notebook_edition(edition: str, notebook_path: Path, target: Path) -> None:
     """Exercise, solution or app notebook from the source (no execution needed)."""
-    from .exporters import AppExporter, ExerciseExporter, SolutionExporter
-
-    exporter = {"exercise": ExerciseExporter, "solution": SolutionExporter, "app": AppExporter}[
-        edition
-    ]()
+    exporter = _exporter(edition)
     resources = {"metadata": {"name": notebook_path.stem, "path": str(notebook_path.parent)}}
     body, _ = exporter.from_filename(str(notebook_path), resources=resources)
     target.parent.mkdir(parents=True, exist_ok=True)

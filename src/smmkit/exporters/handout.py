@@ -41,6 +41,12 @@ class HandoutExporter(HTMLExporter):
     def _language_code_default(self) -> str:
         return "de"
 
+    @default("optimistic_validation")
+    def _optimistic_validation_default(self) -> bool:
+        # Validate once after the last step, not after each of the ~16 preprocessors (which
+        # cost a third of a large handout's export); an invalid result still fails.
+        return True
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         # Registered after nbconvert's own (e.g. --execute), so they see executed outputs.

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from nbconvert.exporters import NotebookExporter
 from nbconvert.preprocessors import ClearMetadataPreprocessor, ClearOutputPreprocessor
+from traitlets import default
 
 from ..preprocessors import ClearSolutions, RemoveCellsByTag, StripSolutionMarkers
 
 
 class _EditionExporter(NotebookExporter):
+    @default("optimistic_validation")
+    def _optimistic_validation_default(self) -> bool:
+        return True  # validate once after the last step (see HandoutExporter)
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         for step in self.edition_steps():
