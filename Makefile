@@ -24,7 +24,7 @@ lab: $(STAMP)
 ## The modules as apps (Voilà): no code visible, widgets only, no trainer notes
 app: $(STAMP)
 	$(BIN)/smmkit build --edition app --no-pdf --quiet
-	$(BIN)/voila --Voila.ip=127.0.0.1 --KernelManager.transport=ipc build/de/app
+	$(BIN)/smmkit app build/de/app
 
 ## Validate the content bank and the notebooks' references
 check: $(STAMP)

@@ -193,6 +193,13 @@ def cmd_results_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    from .app import serve
+
+    serve(args.path, ["--no-browser"] if args.no_browser else [])
+    return 0  # pragma: no cover - serve() replaces this process
+
+
 def cmd_certificate(args: argparse.Namespace) -> int:
     from .results.commands import CertificateRequest, run_certificates
 
@@ -274,6 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--root", default=".", help="project folder with content/")
     p.set_defaults(func=cmd_results_sample)
+
+    p = sub.add_parser("app", help="serve the app edition with Voilà (offline, no code shown)")
+    p.add_argument("path", nargs="?", default="build/de/app", help="notebook or folder")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("certificate", help="one A4 PDF certificate of attendance per participant")
     p.add_argument("results_dir", metavar="RESULTS_DIR", help="folder with the result files")

@@ -35,6 +35,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from smmkit.app import voila_command, voila_environment
+
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "build" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -51,13 +53,6 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-# Voilà's page template links the Font Awesome 5 CSS from jsDelivr (icons for widget buttons
-# that set `icon=`; smmkit's widgets set none). The host resolver rules above make these two
-# requests fail at once, so the page neither waits for nor leaks anything to the CDN.
-ALLOWED_EXTERNAL = {
-    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/all.min.css",
-    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@%5E5/css/v4-shims.min.css",
-}
 SERVER_START_TIMEOUT = 60.0
 FIRST_RENDER_TIMEOUT = 90_000  # ms: kernel start, all cells, widget rendering
 ACTION_TIMEOUT = 30_000  # ms: clicks and expect(); passing checks return as soon as they hold
@@ -228,19 +223,13 @@ def start_voila(notebook_path: Path | str, root: Path | str, base: Path, env: di
     )
     server.results_dir.mkdir(parents=True)
     server.smmkit_home.mkdir(parents=True)
-    env = dict(env)
+    env = voila_environment(env)  # as `smmkit app` runs it: with smmkit's offline template
     env["SMMKIT_ROOT"] = str(server.root)
     env["SMMKIT_RESULTS_DIR"] = str(server.results_dir)
     env["SMMKIT_HOME"] = str(server.smmkit_home)
-    command = [
-        str(Path(sys.executable).parent / "voila"),
-        "--no-browser",
-        f"--port={server.port}",
-        "--Voila.ip=127.0.0.1",
-        "--KernelManager.transport=ipc",
-        "--show_tracebacks=True",
-        str(notebook),
-    ]
+    command = voila_command(
+        notebook, ["--no-browser", f"--port={server.port}", "--show_tracebacks=True"]
+    )
     with server.log_path.open("wb") as log:
         server.process = subprocess.Popen(
             command,
@@ -353,8 +342,8 @@ class VoilaPage:
         ]
 
     def unexpected_requests(self) -> list[str]:
-        """External requests other than the allowed Font Awesome stylesheets."""
-        return sorted(set(self.external_requests()) - ALLOWED_EXTERNAL)
+        """Every request beyond localhost (smmkit's Voilà template makes none)."""
+        return sorted(set(self.external_requests()))
 
     def screenshot(self, name: str) -> Path:
         """Screenshot of the whole notebook, not just the viewport.

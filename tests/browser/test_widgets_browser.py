@@ -458,9 +458,8 @@ def test_every_item_type_can_be_answered_in_the_browser(fixture_page):
 
 
 def test_page_loads_nothing_from_the_internet(fixture_page):
-    """Only 127.0.0.1 is contacted, apart from the two Font Awesome stylesheets of Voilà's
-    template (see ALLOWED_EXTERNAL in conftest.py); they fail instantly and nothing needs them.
-    """
+    """Only 127.0.0.1 is contacted: smmkit's Voilà template drops the Font Awesome CDN links
+    of Voilà's lab template (its own bundle carries Font Awesome)."""
     _, vpage = fixture_page
     page = vpage.page
     # Interact once so widget traffic (comm messages, chart image) is part of the record too.
