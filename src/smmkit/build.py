@@ -7,7 +7,7 @@
                                                      solutions/<lang>/<name>.ipynb
 
 Notebooks run in parallel worker processes (nbclient, one kernel each); each executed
-notebook goes on to two export processes for its HTML editions, and two chromium browsers
+notebook goes on to an export process for its HTML editions, and two chromium browsers
 print the PDFs as the HTML is ready, so the kernels never wait for an export. A cache keyed by the
 notebook, the bank and the package's own files skips unchanged work. Everything is written
 to a staging folder first and swapped in at the end, so a failed build leaves the previous
@@ -549,7 +549,7 @@ def _run_executions(
     ctx: _Context,
     meanwhile: Callable[[], None],
 ) -> float:
-    """Execute notebooks in worker processes, export them in two others, print two PDFs at once.
+    """Execute notebooks in worker processes, export them in another, print two PDFs at once.
 
     The execution workers never wait for an export: each starts its next kernel at once, so
     the cores stay busy with kernels, and exports and PDFs fill the gaps. `meanwhile()` (the
@@ -565,8 +565,9 @@ def _run_executions(
     workers = max(1, min(ctx.options.jobs, len(jobs)))
     with (
         ProcessPoolExecutor(workers, context, initializer=worker_setup) as executors,
-        # Two export workers: the last notebook's two editions are made at the same time.
-        ProcessPoolExecutor(2, context, initializer=worker_setup) as exporters,
+        # One export worker: a second one cost more CPU (its own imports) than it saved, in
+        # benchmarks/build.py runs on 2 cores; two browsers did pay off (PDFs are the tail).
+        ProcessPoolExecutor(1, context, initializer=worker_setup) as exporters,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="smmkit-workshop") as background,
     ):
         running: dict[Future, tuple[Any, str | None]] = {}
