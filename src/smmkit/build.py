@@ -588,8 +588,7 @@ def _run_executions(
                     job, edition = running.pop(future)
                     result = future.result()
                     if isinstance(job, _SourceJob):
-                        ctx.new_cache[str(job.target)] = job.key
-                        _tick(ctx.progress, job.label, job.edition)
+                        _source_made(job, ctx)
                     elif isinstance(job, _Job):
                         total += _collect(job, edition, result, exporters, running, pending, ctx)
         except BaseException:
@@ -601,6 +600,11 @@ def _run_executions(
 
 def _build_source(source: _SourceJob, ctx: _Context) -> None:
     build_notebook_edition(source.edition, source.path, ctx.staging.path(source.target))
+    _source_made(source, ctx)
+
+
+def _source_made(source: _SourceJob, ctx: _Context) -> None:
+    """Record a written exercise, solution or app notebook as current, and report it."""
     ctx.new_cache[str(source.target)] = source.key
     _tick(ctx.progress, source.label, source.edition)
 
