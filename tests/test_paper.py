@@ -174,3 +174,31 @@ def test_exercise_widgets_print_themselves(tmp_path):
     trainer, _ = RenderBankItems(mode="trainer", root=str(VALID_ROOT)).preprocess(nb2, resources)
     key = trainer.cells[0].outputs[0]["data"]["text/html"]
     assert key != raci and len(key) > len(raci)
+
+
+def test_gamebooks_print_the_same_in_every_process():
+    """Section numbers must not depend on set order (which changes with PYTHONHASHSEED)."""
+    import os
+    import subprocess
+    import sys
+
+    from helpers import REPO
+
+    script = (
+        "import hashlib; from smmkit.content import load_bank; from smmkit.paper import gamebook\n"
+        f"bank = load_bank({str(REPO)!r})\n"
+        "books = [gamebook(i) for i in bank.items.values() if i.type == 'scenario']\n"
+        "print(len(books), hashlib.sha256(''.join(books).encode()).hexdigest())"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1, outputs
+    assert int(outputs.pop().split()[0]) >= 10

@@ -236,11 +236,12 @@ def gamebook(scenario: Scenario) -> str:
     """The scenario as numbered sections a group can play on paper."""
     numbers = section_numbers(scenario)
     scored = _uses_score(scenario)
-    nodes = {n.id: n for n in scenario.nodes}
     sections: dict[int, str] = {}
     extra = len(numbers)
-    for node_id in reachable(scenario):
-        node = nodes[node_id]
+    playable = reachable(scenario)
+    # In authored order, not set order: points sections are numbered as they are met, and the
+    # same bank must print the same section numbers in every build and process.
+    for node in (n for n in scenario.nodes if n.id in playable):
         body = md(node.text) if node.text else ""
         if node.choices:
             items = []
@@ -268,7 +269,7 @@ def gamebook(scenario: Scenario) -> str:
         elif node.ending:
             body += f'<p class="smmkit-ending"><b>{esc(t("scenario.ending", title=node.ending.title))}</b></p>'
             body += f'<p class="smmkit-hint">{esc(t("paper.ending_hint"))}</p>'
-        sections[numbers[node_id]] = body
+        sections[numbers[node.id]] = body
     intro = f'<div class="smmkit-prompt">{md(scenario.prompt)}</div>'
     how = t("paper.gamebook_hint_scored") if scored else t("paper.gamebook_hint")
 
