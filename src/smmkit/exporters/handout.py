@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from nbformat import validator
 from traitlets import default
+
+try:
+    from jinja2 import pass_context
+except ImportError:  # pragma: no cover - jinja2 < 3
+    from jinja2 import contextfilter as pass_context
 
 from ..i18n import t
 from ..preprocessors import DropWidgetOutputs, HideCode, RemoveCellsByTag, RenderBankItems
@@ -81,6 +89,51 @@ class HandoutExporter(HTMLExporter):
             ),
         )
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    @pass_context
+    def markdown2html(self, context, source):
+        """nbconvert's filter, memoised: both editions render the same Markdown cells."""
+        cell = context.get("cell", {})
+        attachments = cell.get("attachments", {})
+        if attachments:  # rare in our notebooks, and not worth a cache key
+            return super().markdown2html(context, source)
+        path = context.get("resources", {}).get("metadata", {}).get("path", "")
+        settings = (self.embed_images, self.anchor_link_text, self.exclude_anchor_links)
+        try:
+            options = tuple(sorted(self.lexer_options.items()))
+            return _markdown_html(source, path, settings, options)
+        except TypeError:  # unhashable lexer options
+            return super().markdown2html(context, source)
+
+    def _preprocess(self, nb, resources):
+        """nbconvert's step loop without its defensive deep copy of the notebook.
+
+        `from_notebook_node` has already copied the notebook it was given, and copying a large
+        executed notebook again (outputs with embedded images) cost about a tenth of an export.
+        """
+        _, nb = validator.normalize(nb)
+        for preprocessor in self._preprocessors:
+            nb, resources = preprocessor(nb, resources)
+            if not self.optimistic_validation:
+                self._validate_preprocessor(nb, preprocessor)
+        if self.optimistic_validation and self._preprocessors:
+            self._validate_preprocessor(nb, self._preprocessors[-1])
+        return nb, resources
+
+
+@functools.lru_cache(maxsize=2048)
+def _markdown_html(source: str, path: str, settings: tuple, lexer_options: tuple) -> str:
+    embed_images, anchor_link_text, exclude_anchor_links = settings
+    renderer = IPythonRenderer(
+        escape=False,
+        attachments={},
+        embed_images=embed_images,
+        path=path,
+        anchor_link_text=anchor_link_text,
+        exclude_anchor_links=exclude_anchor_links,
+        **dict(lexer_options),
+    )
+    return MarkdownWithMath(renderer=renderer).render(source)
 
 
 class TrainerExporter(HandoutExporter):
