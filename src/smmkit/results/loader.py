@@ -365,7 +365,7 @@ def _participants_frame(identity: _Identity, answers: pd.DataFrame) -> pd.DataFr
             "participant_key": identity.keys,
             "participant": identity.names,
             "files": [", ".join(s) for s in identity.sources],
-            "answers": [int(counts.get(k, 0)) for k in identity.keys],
+            "answers": counts.reindex(identity.keys, fill_value=0).to_numpy(dtype=np.int64),
         }
     )
 

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -44,6 +44,9 @@ MAX_NUMBER = 1e15  # larger numbers in answers are not typed by people; they wou
 KEY_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _NAN = float("nan")
+# 32-bit codes and counts in chunks: every value is bounded (attempts by MAX_ATTEMPT, codes by
+# the number of files and distinct texts), and chunks pickle at half the size of 64-bit ones.
+_CODE = "i"
 _PHASE_CODES = {phase: code for code, phase in enumerate(PHASES, start=1)}  # 0 = no phase
 
 # Drop reasons (German, counted per file).
@@ -79,32 +82,57 @@ class Chunk:
     Codes: `item` >= 0 indexes the catalog, -1 - k indexes `extra_items` (exercises);
     `phase` 0 = none, 1/2 = vorher/nachher, 3 + k = `extra_phases[k]`; `module` -1 = none,
     else `modules[k]`; `timestamp` and `answer` index `timestamp_texts` and `answer_texts`
-    (each distinct text once: they repeat a lot, and a million small strings are slow to
-    send between processes). Scores: NaN = null, +inf = not a finite number (the loader
+    (answers: each distinct text once, as answers repeat a lot; timestamps are nearly all
+    distinct, so they are kept in row order, and parsed in one go by the loader). Scores: NaN = null, +inf = not a finite number (the loader
     applies the range rules per item type).
     """
 
     files: list[FileReport] = field(default_factory=list)
-    file: array = field(default_factory=lambda: array("l"))
-    item: array = field(default_factory=lambda: array("l"))
-    phase: array = field(default_factory=lambda: array("l"))
-    module: array = field(default_factory=lambda: array("l"))
-    attempt: array = field(default_factory=lambda: array("l"))
+    file: array = field(default_factory=lambda: array(_CODE))
+    item: array = field(default_factory=lambda: array(_CODE))
+    phase: array = field(default_factory=lambda: array(_CODE))
+    module: array = field(default_factory=lambda: array(_CODE))
+    attempt: array = field(default_factory=lambda: array(_CODE))
     score: array = field(default_factory=lambda: array("d"))
     max_score: array = field(default_factory=lambda: array("d"))
-    timestamp: array = field(default_factory=lambda: array("l"))
-    answer: array = field(default_factory=lambda: array("l"))
+    timestamp: array = field(default_factory=lambda: array(_CODE))
+    answer: array = field(default_factory=lambda: array(_CODE))
     timestamp_texts: list[str] = field(default_factory=list)
     answer_texts: list[str] = field(default_factory=list)
-    rating_row: array = field(default_factory=lambda: array("l"))
-    rating_competency: array = field(default_factory=lambda: array("l"))
-    rating_value: array = field(default_factory=lambda: array("l"))
+    rating_row: array = field(default_factory=lambda: array(_CODE))
+    rating_competency: array = field(default_factory=lambda: array(_CODE))
+    rating_value: array = field(default_factory=lambda: array(_CODE))
     extra_items: list[str] = field(default_factory=list)
     extra_phases: list[str] = field(default_factory=list)
     modules: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.item)
+
+    # Chunks travel from parser processes as pickles: one joined string per text list is
+    # about 4× cheaper to pickle than hundreds of thousands of small strings.
+    _JOINED = ("timestamp_texts", "answer_texts")
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        for name in self._JOINED:
+            state[name] = _join_lines(state[name])
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name in self._JOINED:
+            state[name] = _split_lines(state[name])
+        self.__dict__.update(state)
+
+
+def _join_lines(texts: list[str]) -> str | list[str]:
+    """The texts joined by newlines, or the list itself if a text holds a newline."""
+    joined = "\n".join(texts)
+    return joined if texts and joined.count("\n") == len(texts) - 1 else texts
+
+
+def _split_lines(packed: str | list[str]) -> list[str]:
+    return packed.split("\n") if isinstance(packed, str) else packed
 
 
 # --- safe display of file names --------------------------------------------------------------
@@ -528,7 +556,7 @@ class _Record(msgspec.Struct):
     max_score: float | None = None
     module: str | None = None
     # Other phase names are kept too, but by the careful reader (it assigns their codes).
-    phase: Annotated[str, msgspec.Meta(pattern=f"^(?:{'|'.join(PHASES)})$")] | None = None
+    phase: Literal[PHASES] | None = None  # type: ignore[valid-type] - checked in C
 
 
 class _Document(msgspec.Struct):
@@ -594,7 +622,6 @@ class ChunkBuilder:
         self._likert_codes = frozenset(
             code for code, spec in enumerate(catalog.specs) if spec.kind == "likert"
         )
-        self._timestamps = _TextTable(self.chunk.timestamp_texts)
         self._answers = _TextTable(self.chunk.answer_texts)
         # (item code, raw JSON) → code of the checked answer text: answers recur in a group.
         self._answer_codes: dict[tuple[int, bytes], int] = {}
@@ -674,7 +701,7 @@ class ChunkBuilder:
                             return None
             rows.item, rows.module, rows.answer = codes, module_codes, answers
             rows.phase = list(map(_PHASE_OR_NONE.__getitem__, phases))
-            rows.attempt, rows.timestamp = array("l", attempts), list(stamps)
+            rows.attempt, rows.timestamp = array(_CODE, attempts), list(stamps)
             rows.score = array("d", map(_NULL_AS_NAN.get, scores, scores))
             rows.max_score = array("d", map(_NULL_AS_NAN.get, maxes, maxes))
             decode = msgspec.json.decode
@@ -714,7 +741,7 @@ class ChunkBuilder:
             )
             codes = list(map(self.catalog.index.get, ids))
             phase_codes = list(map(_PHASE_OR_NONE.__getitem__, phases))
-            attempt_array = array("l", attempts)
+            attempt_array = array(_CODE, attempts)
             # _NULL_AS_NAN.get(v, v): NaN for null, the value itself otherwise (C-level map).
             score_array = array("d", map(_NULL_AS_NAN.get, scores, scores))
             max_array = array("d", map(_NULL_AS_NAN.get, maxes, maxes))
@@ -812,22 +839,24 @@ class ChunkBuilder:
     def _append(self, rows: _Rows, file_index: int) -> None:
         chunk = self.chunk
         offset = len(chunk.item)
-        chunk.file.extend(array("l", [file_index]) * len(rows.item))
-        chunk.item.extend(array("l", rows.item))
-        chunk.phase.extend(array("l", rows.phase))
-        chunk.module.extend(array("l", rows.module))
-        chunk.attempt.extend(array("l", rows.attempt))
+        chunk.file.extend(array(_CODE, [file_index]) * len(rows.item))
+        chunk.item.extend(array(_CODE, rows.item))
+        chunk.phase.extend(array(_CODE, rows.phase))
+        chunk.module.extend(array(_CODE, rows.module))
+        chunk.attempt.extend(array(_CODE, rows.attempt))
         chunk.score.extend(array("d", rows.score))
         chunk.max_score.extend(array("d", rows.max_score))
-        chunk.timestamp.extend(self._timestamps.codes(rows.timestamp))
-        chunk.answer.extend(array("l", rows.answer))
+        start = len(chunk.timestamp_texts)
+        chunk.timestamp_texts.extend(rows.timestamp)
+        chunk.timestamp.extend(range(start, len(chunk.timestamp_texts)))
+        chunk.answer.extend(array(_CODE, rows.answer))
         if rows.ratings:
             rated, competencies, values = zip(*rows.ratings, strict=True)
             chunk.rating_row.extend(
-                array("l", rated) if offset == 0 else array("l", [offset + r for r in rated])
+                array(_CODE, rated) if offset == 0 else array(_CODE, [offset + r for r in rated])
             )
-            chunk.rating_competency.extend(array("l", competencies))
-            chunk.rating_value.extend(array("l", values))
+            chunk.rating_competency.extend(array(_CODE, competencies))
+            chunk.rating_value.extend(array(_CODE, values))
 
 
 def _summaries(report: FileReport, dropped: Counter, unknown: Counter) -> list[str]:
