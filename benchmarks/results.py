@@ -12,6 +12,9 @@ times separately:
 - analysis: every table of the report (pure pandas/numpy),
 - report: German tables, charts and the HTML file (no PDF).
 
+With ``--repeat N`` every size is loaded and analysed N times and the median run is printed
+(the machine's speed drifts between runs).
+
 Targets: load + analysis ≤ 2 s at 10k participants, and linear growth (time per
 participant roughly constant). Wall times depend on what else runs on the machine, so the
 CPU time of load + analysis (this process and the parser workers) is printed as well. The
@@ -66,13 +69,22 @@ def timed(action):
     return result, time.perf_counter() - started, cpu_seconds() - cpu
 
 
-def run(size: int, items: list[str], bank, work: Path, workers: int | None) -> dict:
+def run(
+    size: int, items: list[str], bank, work: Path, workers: int | None, repeat: int = 1
+) -> dict:
     folder = work / f"n{size}"
     _, generate, _ = timed(
         lambda: generate_results(folder, bank, size, seed=7, items=items, compact=True, variants=8)
     )
-    loaded, load, load_cpu = timed(lambda: load_results(folder, bank, workers=workers))
-    analysis, analyse_time, analyse_cpu = timed(lambda: analyse(loaded, bank))
+    # The machine's speed drifts by ±20 % within minutes: with --repeat, the same folder is
+    # loaded and analysed several times and the median run (by load + analysis) is reported.
+    runs = []
+    for _ in range(repeat):
+        loaded, load, load_cpu = timed(lambda: load_results(folder, bank, workers=workers))
+        analysis, analyse_time, analyse_cpu = timed(lambda: analyse(loaded, bank))  # noqa: B023
+        runs.append((load + analyse_time, load, load_cpu, analyse_time, analyse_cpu))
+    runs.sort()
+    _, load, load_cpu, analyse_time, analyse_cpu = runs[len(runs) // 2]
 
     def report() -> int:
         html = render_html(prepare_report(loaded, bank, analysis=analysis))
@@ -101,6 +113,9 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 50_000])
     parser.add_argument("--items", type=int, default=80)
     parser.add_argument("--workers", type=int, help="parser processes (default: automatic)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="loads per size; the median run is printed"
+    )
     parser.add_argument("--work", help="folder for the files (default: a temporary folder)")
     args = parser.parse_args()
     bank = load_bank(REPO)
@@ -116,7 +131,7 @@ def main() -> int:
     print("-" * len(header))
     with tempfile.TemporaryDirectory(prefix="smmkit-bench-", dir=args.work) as tmp:
         for size in args.sizes:
-            r = run(size, items, bank, Path(tmp), args.workers)
+            r = run(size, items, bank, Path(tmp), args.workers, max(1, args.repeat))
             both = r["load"] + r["analyse"]
             cpu = r["load_cpu"] + r["analyse_cpu"]
             print(
