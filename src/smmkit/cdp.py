@@ -37,7 +37,8 @@ class DevToolsBrowser:
         self._commands: int | None = None  # our end of the pipe chromium reads (its fd 3)
         self._pending: dict[int, Future] = {}
         self._waiters: dict[tuple[str | None, str], list[Future]] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the state below
+        self._write_lock = threading.Lock()  # one message at a time on the command pipe
         self._next_id = 0
         self._closed = False
         self._profile: str | None = None
@@ -107,15 +108,19 @@ class DevToolsBrowser:
             if self._closed or self._commands is None:
                 raise DevToolsError("chromium is not running")
             self._next_id += 1
-            message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
-            if session is not None:
-                message["sessionId"] = session
-            self._pending[self._next_id] = reply
-            data = json.dumps(message).encode() + b"\0"
+            command_id, commands = self._next_id, self._commands
+            self._pending[command_id] = reply
+        message: dict[str, Any] = {"id": command_id, "method": method, "params": params}
+        if session is not None:
+            message["sessionId"] = session
+        # Writing holds only its own lock: the reader thread must never wait behind a write
+        # that waits for chromium, which may itself be waiting for us to read.
+        with self._write_lock:
             try:
-                _write_all(self._commands, data)
+                _write_all(commands, json.dumps(message).encode() + b"\0")
             except OSError as exc:
-                del self._pending[self._next_id]
+                with self._lock:
+                    self._pending.pop(command_id, None)
                 raise DevToolsError(f"chromium closed its pipe ({exc})") from exc
         return reply
 
@@ -173,7 +178,8 @@ class DevToolsBrowser:
         with self._lock:
             commands, self._commands = self._commands, None
         if commands is not None:
-            os.close(commands)  # chromium exits when its command pipe closes
+            with self._write_lock:  # not while a message is half written
+                os.close(commands)  # chromium exits when its command pipe closes
         if self._process is not None:
             try:
                 self._process.wait(timeout=10)
