@@ -1,8 +1,22 @@
 """Paths shared by the tests (importable as `helpers`: pytest puts tests/ on sys.path)."""
 
+import os
+import shutil
 from pathlib import Path
+
+import pytest
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 VALID_ROOT = FIXTURES / "valid"
+
+
+def require_pdf_tools() -> None:
+    """Skip without chromium/poppler, but fail under CI (a missing tool is an error there)."""
+    missing = [t for t in ("chromium", "pdftotext", "pdftoppm", "pdfinfo") if not shutil.which(t)]
+    if missing:
+        message = f"missing system tools {missing}: apt-get install chromium poppler-utils"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)

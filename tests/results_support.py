@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from smmkit.progress import participant_key
 
@@ -69,16 +66,6 @@ def write_raw(folder: Path, filename: str | bytes, data: bytes | str) -> Path:
     path = folder / name
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     return path
-
-
-def require_pdf_tools() -> None:
-    """Skip without chromium/poppler, but fail under CI (a missing tool is an error there)."""
-    missing = [t for t in ("chromium", "pdftotext", "pdftoppm", "pdfinfo") if not shutil.which(t)]
-    if missing:
-        message = f"missing system tools {missing}: apt-get install chromium poppler-utils"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 def pdf_text(path: Path) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from filelock import FileLock
-from helpers import REPO
+from helpers import REPO, require_pdf_tools
 
 from smmkit.build import BuildOptions, build
 from smmkit.content import load_bank
@@ -30,21 +30,10 @@ NOTEBOOKS = sorted(p.stem for p in (REPO / "notebooks" / "de").glob("*.ipynb"))
 pytestmark = pytest.mark.kernel
 
 
-def _require_tools() -> None:
-    missing = [
-        tool for tool in ("chromium", "pdftotext", "pdftoppm", "pdfinfo") if not shutil.which(tool)
-    ]
-    if missing:
-        message = f"missing system tools {missing}: apt-get install chromium poppler-utils"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """A full build into a shared folder (once per run, whichever worker comes first)."""
-    _require_tools()
+    require_pdf_tools()
     shared = tmp_path_factory.getbasetemp().parent / "smmkit-full-build"
     with FileLock(str(shared) + ".lock"):
         done = shared / "done.json"
@@ -524,7 +513,7 @@ def test_broken_content_stops_the_build_before_anything_is_written(tmp_path):
 def test_printer_pool_prints_on_two_browsers_at_once(tmp_path):
     from smmkit.pdf import PrinterPool
 
-    _require_tools()
+    require_pdf_tools()
     pages = []
     for number in range(4):
         page = tmp_path / f"seite-{number}.html"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import http.server
-import os
-import shutil
 import subprocess
 import threading
 from pathlib import Path
 
 import pytest
+from helpers import require_pdf_tools
 
 from smmkit.cdp import DevToolsError
 from smmkit.errors import BuildError
@@ -18,12 +17,7 @@ from smmkit.pdf import CHROMIUM_ARGS, PdfPrinter, page_margin_css
 
 @pytest.fixture(autouse=True)
 def _tools() -> None:
-    missing = [tool for tool in ("chromium", "pdftotext", "pdfinfo") if not shutil.which(tool)]
-    if missing:
-        message = f"missing system tools {missing}: apt-get install chromium poppler-utils"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_pdf_tools()
 
 
 def _page(folder: Path, name: str, body: str) -> Path:

@@ -7,7 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from results_support import pdf_info, pdf_text, record, require_pdf_tools, write_participant
+from helpers import require_pdf_tools
+from results_support import pdf_info, pdf_text, record, write_participant
 
 from smmkit.cli import main
 from smmkit.results import load_results

@@ -9,9 +9,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from helpers import require_pdf_tools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from results_support import pdf_info, pdf_text, record, require_pdf_tools, write_participant
+from results_support import pdf_info, pdf_text, record, write_participant
 
 from smmkit.cli import main
 from smmkit.results import load_results

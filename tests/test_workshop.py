@@ -6,7 +6,6 @@ Broken agendas live in tests/fixtures/workshop/; each marks its offending line w
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import FIXTURES, REPO
+from helpers import FIXTURES, REPO, require_pdf_tools
 
 from smmkit.content import load_bank
 from smmkit.errors import ContentError
@@ -455,17 +454,8 @@ def test_render_workshop_refuses_a_broken_agenda(tmp_path):
 # ---------------------------------------------------------------------------------------------
 
 
-def _require_tools() -> None:
-    missing = [t for t in ("chromium", "pdftotext", "pdfinfo", "pdftoppm") if not shutil.which(t)]
-    if missing:
-        message = f"missing system tools {missing}: apt-get install chromium poppler-utils"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-
-
 def test_agenda_pdf_is_a4_with_title_umlauts_and_clock_times(agendas, tmp_path):
-    _require_tools()
+    require_pdf_tools()
     from PIL import Image
 
     from smmkit.pdf import PdfPrinter
