@@ -87,7 +87,8 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
         parts["rc"].append(np.asarray(chunk.rating_competency, dtype=np.int64))
         parts["rv"].append(np.asarray(chunk.rating_value, dtype=np.int64))
         # Texts are not merged across chunks: offsets are enough, duplicates are harmless.
-        parts["ts"].append(np.asarray(chunk.timestamp, dtype=np.int64) + len(timestamp_texts))
+        # One timestamp text per row: a row's code is its place in the texts.
+        parts["ts"].append(np.arange(len(chunk), dtype=np.int64) + len(timestamp_texts))
         parts["answer"].append(np.asarray(chunk.answer, dtype=np.int64) + len(answer_texts))
         timestamp_texts.extend(chunk.timestamp_texts)
         answer_texts.extend(chunk.answer_texts)

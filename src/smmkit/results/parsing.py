@@ -81,10 +81,10 @@ class Chunk:
 
     Codes: `item` >= 0 indexes the catalog, -1 - k indexes `extra_items` (exercises);
     `phase` 0 = none, 1/2 = vorher/nachher, 3 + k = `extra_phases[k]`; `module` -1 = none,
-    else `modules[k]`; `timestamp` and `answer` index `timestamp_texts` and `answer_texts`
-    (answers: each distinct text once, as answers repeat a lot; timestamps are nearly all
-    distinct, so they are kept in row order, and parsed in one go by the loader). Scores: NaN = null, +inf = not a finite number (the loader
-    applies the range rules per item type).
+    else `modules[k]`; `answer` indexes `answer_texts` (each distinct text once: answers
+    repeat a lot). `timestamp_texts` has one text per row (timestamps are nearly all
+    distinct; the loader parses them in one go). Scores: NaN = null, +inf = not a finite
+    number (the loader applies the range rules per item type).
     """
 
     files: list[FileReport] = field(default_factory=list)
@@ -95,7 +95,6 @@ class Chunk:
     attempt: array = field(default_factory=lambda: array(_CODE))
     score: array = field(default_factory=lambda: array("d"))
     max_score: array = field(default_factory=lambda: array("d"))
-    timestamp: array = field(default_factory=lambda: array(_CODE))
     answer: array = field(default_factory=lambda: array(_CODE))
     timestamp_texts: list[str] = field(default_factory=list)
     answer_texts: list[str] = field(default_factory=list)
@@ -846,9 +845,7 @@ class ChunkBuilder:
         chunk.attempt.extend(array(_CODE, rows.attempt))
         chunk.score.extend(array("d", rows.score))
         chunk.max_score.extend(array("d", rows.max_score))
-        start = len(chunk.timestamp_texts)
         chunk.timestamp_texts.extend(rows.timestamp)
-        chunk.timestamp.extend(range(start, len(chunk.timestamp_texts)))
         chunk.answer.extend(array(_CODE, rows.answer))
         if rows.ratings:
             rated, competencies, values = zip(*rows.ratings, strict=True)
