@@ -77,7 +77,7 @@ _ADD_STYLE = (
 MM_PER_INCH = 25.4
 A4_INCHES = (210 / MM_PER_INCH, 297 / MM_PER_INCH)
 MARGINS_MM = {"Top": 18, "Bottom": 20, "Left": 16, "Right": 16}
-# Offline by construction: the tab refuses every request that is not a local file.
+# Offline by construction: the tab refuses every network URL (local files and data: load).
 BLOCKED_URLS = ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]
 LOAD_TIMEOUT = 60.0
 
