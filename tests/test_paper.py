@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from helpers import VALID_ROOT
 
-from smmkit import paper
+from smmkit import charts, paper
 from smmkit.errors import NotebookError
 from smmkit.preprocessors import (
     ClearSolutions,
@@ -81,7 +81,7 @@ def test_gamebook_numbers_sections_and_hides_debriefs(items):
 
 def test_trainer_scenario_key_has_map_with_alt_text_and_debriefs(items):
     key = paper.render_item(items["beispiel.scn-01"], "trainer")
-    assert '<img src="data:image/png;base64,' in key
+    assert '<img src="data:image/svg+xml;base64,' in key
     assert 'alt="Ablaufplan des Fallbeispiels „Kommentar am Freitagabend“ mit 6 Abschnitten' in key
     assert "Bester Weg" in key and "Nie löschen ohne Grund." in key
 
@@ -202,3 +202,21 @@ def test_gamebooks_print_the_same_in_every_process():
     }
     assert len(outputs) == 1, outputs
     assert int(outputs.pop().split()[0]) >= 10
+
+
+def test_scenario_map_is_vector_text_and_every_label_meets_wcag_aa(items):
+    scenario = items["beispiel.scn-01"]
+    figure, _ = charts.scenario_map(scenario, paper.section_numbers(scenario))
+    labels = [text for text in figure.axes[0].texts if text.get_bbox_patch() is not None]
+    assert len(labels) == len(scenario.nodes)
+    for label in labels:
+        fill = label.get_bbox_patch().get_facecolor()
+        assert charts.contrast_ratio(label.get_color(), fill) >= 4.5, label.get_text()
+    svg = charts.figure_svg(figure).decode()
+    assert "<text" in svg and "Bestes Ende" in svg  # text, not glyph outlines: sharp, searchable
+    assert "<dc:date>" not in svg
+
+
+def test_text_colour_follows_the_fill():
+    assert charts.readable_on("#f1a340") == "black" and charts.readable_on("#1b7837") == "white"
+    assert charts.contrast_ratio("white", "black") == pytest.approx(21)

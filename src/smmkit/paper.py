@@ -285,14 +285,15 @@ def gamebook(scenario: Scenario) -> str:
 
 def scenario_key(scenario: Scenario) -> str:
     """Trainer view: map of the graph, best path, every choice with points and feedback, debriefs."""
-    from .charts import figure_png, scenario_map
+    from .charts import figure_svg, scenario_map
 
     numbers = section_numbers(scenario)
     best = best_path(scenario)
     figure, alt = scenario_map(scenario, numbers)
-    image = base64.b64encode(figure_png(figure)).decode()
+    image = base64.b64encode(figure_svg(figure)).decode()
     out = [
-        f'<figure class="smmkit-map"><img src="data:image/png;base64,{image}" alt="{esc(alt)}"></figure>'
+        f'<figure class="smmkit-map"><img src="data:image/svg+xml;base64,{image}" '
+        f'alt="{esc(alt)}"></figure>'
     ]
     if best:
         path = " → ".join(str(numbers[n]) for n in best[0])

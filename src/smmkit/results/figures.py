@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
-from ..charts import RATING_COLOURS, radar
+from ..charts import RATING_COLOURS, radar, readable_on
 from ..content.models import COMPETENCIES
 from ..i18n import t
 from .catalog import RATINGS
@@ -45,12 +45,7 @@ def percent(value: float) -> str:
 
 def text_colour(share: float) -> str:
     """Black or white text, whichever contrasts more with the heat colour of `share`."""
-    red, green, blue, _ = HEAT(share)
-    channels = [
-        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)
-    ]
-    luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
-    return "white" if (1.05 / (luminance + 0.05)) > ((luminance + 0.05) / 0.05) else "black"
+    return readable_on(HEAT(share))
 
 
 def heat_colour(share: float) -> str:
