@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import nbformat
 import pytest
 from helpers import VALID_ROOT
@@ -220,3 +222,35 @@ def test_scenario_map_is_vector_text_and_every_label_meets_wcag_aa(items):
 def test_text_colour_follows_the_fill():
     assert charts.readable_on("#f1a340") == "black" and charts.readable_on("#1b7837") == "white"
     assert charts.contrast_ratio("white", "black") == pytest.approx(21)
+
+
+def _small_notebook() -> nbformat.NotebookNode:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Modul X: Test\n\nText mit Umlauten: äöüß."),
+        nbformat.v4.new_code_cell("print(1)", metadata={"tags": ["trainer"]}),
+    ]
+    return notebook
+
+
+def test_export_leaves_the_callers_notebook_untouched():
+    from smmkit.exporters import HandoutExporter
+
+    notebook = _small_notebook()
+    before = nbformat.writes(notebook)
+    html, _ = HandoutExporter().from_notebook_node(notebook)
+    assert "Modul X: Test" in html and "print(1)" not in html
+    assert nbformat.writes(notebook) == before  # the trainer cell was removed from a copy only
+
+
+@pytest.mark.filterwarnings("ignore::nbformat.warnings.DuplicateCellId")
+def test_handed_over_notebook_is_exported_without_a_copy_even_when_it_needs_repair():
+    from smmkit.exporters import HandoutExporter
+    from smmkit.exporters.handout import HandedOverNotebook
+
+    notebook = _small_notebook()
+    notebook.cells[1].id = notebook.cells[0].id  # duplicate ids: only normalize repairs that
+    html, _ = HandoutExporter().from_notebook_node(HandedOverNotebook(notebook))
+    assert "Modul X: Test" in html and "print(1)" not in html
+    handed = HandedOverNotebook(notebook)
+    assert copy.deepcopy(handed) is handed

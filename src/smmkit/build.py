@@ -254,8 +254,10 @@ def export_job(edition: str, notebook_json: str, notebook_path: str, target: str
     """Worker entry: one HTML edition of an executed notebook."""
     import nbformat
 
+    from .exporters.handout import HandedOverNotebook
+
     path, out = Path(notebook_path), Path(target)
-    notebook = nbformat.reads(notebook_json, as_version=4)
+    notebook = HandedOverNotebook(nbformat.reads(notebook_json, as_version=4))
     try:
         body = _export_html(edition, notebook, path)
     except NotebookError:

@@ -115,7 +115,10 @@ def scenario_map(scenario: Scenario, numbers: Mapping[str, int]) -> tuple[Figure
     }
     best = best_path(scenario)
     best_edges = set(zip(best[0], best[0][1:], strict=False)) if best else set()
-    fig = Figure(figsize=(min(11, 2 + 1.6 * width), 1.2 + 1.15 * len(by_level)))
+    height = 1.2 + 1.15 * len(by_level)
+    fig = Figure(figsize=(min(11, 2 + 1.6 * width), height))
+    # Fixed margins instead of tight_layout (a whole extra draw); savefig crops to the content.
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=1 - 0.45 / height)
     ax = fig.add_subplot()
     nodes = scenario.node_map
     for node_id, (x, y) in positions.items():
@@ -164,7 +167,6 @@ def scenario_map(scenario: Scenario, numbers: Mapping[str, int]) -> tuple[Figure
     ax.set_ylim(-max(by_level) - 0.6, 0.6)
     ax.axis("off")
     ax.set_title(t("paper.map_title", title=scenario.title), fontsize=11)
-    fig.tight_layout()
     endings = [n for n in scenario.nodes if n.ending]
     alt = t(
         "paper.map_alt",

@@ -9,7 +9,8 @@ from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-from nbformat import validator
+from nbformat import NotebookNode, validator
+from nbformat.validator import ValidationError
 from traitlets import default
 
 try:
@@ -21,6 +22,18 @@ from ..i18n import t
 from ..preprocessors import DropWidgetOutputs, HideCode, RemoveCellsByTag, RenderBankItems
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+class HandedOverNotebook(NotebookNode):
+    """A notebook given to one export for good (the build parses one per export).
+
+    nbconvert deep-copies every notebook it exports so that the caller's stays untouched;
+    for a notebook nobody else holds that copy is wasted work (a tenth of a large export),
+    so copying returns the notebook itself.
+    """
+
+    def __deepcopy__(self, memo: dict) -> HandedOverNotebook:
+        return self
 
 
 class HandoutExporter(HTMLExporter):
@@ -106,12 +119,17 @@ class HandoutExporter(HTMLExporter):
             return super().markdown2html(context, source)
 
     def _preprocess(self, nb, resources):
-        """nbconvert's step loop without its defensive deep copy of the notebook.
+        """nbconvert's step loop without its two extra copies of the notebook.
 
         `from_notebook_node` has already copied the notebook it was given, and copying a large
         executed notebook again (outputs with embedded images) cost about a tenth of an export.
+        `validator.normalize` copies it once more even when there is nothing to repair: a
+        notebook that validates is left as it is, and only an invalid one is normalised.
         """
-        _, nb = validator.normalize(nb)
+        try:
+            validator.validate(nb)
+        except ValidationError:
+            _, nb = validator.normalize(nb)
         for preprocessor in self._preprocessors:
             nb, resources = preprocessor(nb, resources)
             if not self.optimistic_validation:
