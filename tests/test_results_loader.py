@@ -526,3 +526,22 @@ def test_files_as_smmkit_writes_them_take_the_schema_reader(folder, fixture_bank
     assert taken == [True, True]
     assert_same_results(loaded, load_with_json_reader_only(folder, fixture_bank))
     assert list(loaded.ratings["rating"]) == [4]
+
+
+@pytest.mark.parametrize("reported", [0, 10, 3000, 10_000])
+def test_reading_gets_every_byte_whatever_size_fstat_reported(tmp_path, reported):
+    # A file can grow or shrink between fstat and read: the reader must neither cut it
+    # short nor read past the cap.
+    data = bytes(range(256)) * 12  # 3072 bytes
+    path = tmp_path / "wachsend.json"
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert parsing._read_all(fd, 100_000, reported) == data
+    finally:
+        os.close(fd)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert parsing._read_all(fd, 1000, reported) == data[:1000]  # the cap: "too large"
+    finally:
+        os.close(fd)

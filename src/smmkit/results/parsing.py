@@ -168,7 +168,7 @@ def read_capped(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
         os.close(fd)
         raise
     try:
-        data = _read_all(fd, limit + 1)
+        data = _read_all(fd, limit + 1, info.st_size)
     except OSError as exc:
         raise SkipFile(f"nicht lesbar ({exc.strerror or 'Fehler'}) – übersprungen") from exc
     finally:
@@ -178,14 +178,22 @@ def read_capped(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
-def _read_all(fd: int, limit: int) -> bytes:
-    """Up to `limit` bytes: one read for a regular file, more if the kernel returns less."""
-    data = os.read(fd, limit)
+_READ_BLOCK = 64 * 1024
+
+
+def _read_all(fd: int, limit: int, expected: int) -> bytes:
+    """Up to `limit` bytes of a file that fstat said holds `expected` bytes.
+
+    The first read asks for exactly that plus one byte: ``os.read`` allocates the whole
+    buffer it is asked for, and a buffer of `limit` bytes per file costs page faults that
+    took three quarters of the read time. Smaller reads follow if the file is longer.
+    """
+    data = os.read(fd, max(1, min(limit, expected + 1)))
     if not data or len(data) >= limit:
         return data
     parts = [data]
     size = len(data)
-    while size < limit and (more := os.read(fd, limit - size)):
+    while size < limit and (more := os.read(fd, min(limit - size, _READ_BLOCK))):
         parts.append(more)
         size += len(more)
     return b"".join(parts)
