@@ -7,6 +7,7 @@ import math
 import os
 import re
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -545,3 +546,61 @@ def test_reading_gets_every_byte_whatever_size_fstat_reported(tmp_path, reported
         assert parsing._read_all(fd, 1000, reported) == data[:1000]  # the cap: "too large"
     finally:
         os.close(fd)
+
+
+def _pandas_seconds(texts: list[str]) -> list[float]:
+    parsed = pd.to_datetime(
+        pd.Series(texts, dtype=object), utc=True, format="ISO8601", errors="coerce"
+    )
+    return [math.nan if pd.isna(v) else v.timestamp() for v in parsed]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["2026-03-02T09:02:19+00:00", "2026-12-31T23:59:59+00:00"],
+        ["2026-03-02T09:02:19+01:00", "2026-03-02T09:02:19-05:30", "1970-01-01T00:00:00+00:00"],
+        ["2024-02-29T12:00:00+00:00"],
+    ],
+)
+def test_smmkit_timestamps_are_parsed_in_one_pass_like_pandas(texts):
+    assert parsing.epoch_seconds(texts).tolist() == _pandas_seconds(texts)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "2026-03-02 09:02:19+00:00",  # space instead of T
+        "2026-03-02T09:02:19Z",
+        "2026-03-02T09:02:19.5+00:00",
+        "2026-02-30T09:02:19+00:00",  # no such day
+        "2026-13-02T09:02:19+00:00",
+        "2026-03-02T24:00:00+00:00",
+        "2026-03-02T09:02:19+00:60",
+        "2026-03-02T09:02:19*00:00",
+        "2026-03-02T09:0a:19+00:00",
+        "2026-03-02T09:02:19+00:0ä",
+        "gestern",
+    ],
+)
+def test_other_timestamp_layouts_are_left_to_the_careful_parser(odd):
+    assert parsing.epoch_seconds(["2026-03-02T09:02:19+00:00", odd]) is None
+
+
+@given(
+    st.lists(
+        st.datetimes(
+            min_value=datetime(1, 1, 1),
+            max_value=datetime(9999, 12, 31),
+            timezones=st.timezones(),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+@settings(max_examples=150, deadline=None)
+def test_fast_timestamps_agree_with_pandas_whenever_they_answer(stamps):
+    texts = [s.isoformat(timespec="seconds") for s in stamps]
+    seconds = parsing.epoch_seconds(texts)
+    if seconds is not None:
+        assert seconds.tolist() == _pandas_seconds(texts)

@@ -27,8 +27,7 @@ class Columns:
     attempt: np.ndarray
     score: np.ndarray
     max_score: np.ndarray
-    timestamp: np.ndarray  # codes into timestamp_texts
-    timestamp_texts: list[str]
+    timestamp: np.ndarray  # microseconds since 1970 (UTC); NaT (int64 min) where unreadable
     answer: np.ndarray  # JSON texts (object array; equal answers share one string)
     rating_row: np.ndarray
     rating_competency: np.ndarray
@@ -36,6 +35,23 @@ class Columns:
     files: list[FileReport]
     extra_items: list[str]
     phases: list[str]
+
+
+def chunk_timestamps(chunk: Chunk) -> np.ndarray:
+    """The chunk's timestamps as microseconds since 1970 (UTC); NaT where unreadable."""
+    if chunk.timestamp_seconds is not None:
+        return chunk.timestamp_seconds * 1_000_000
+    return parse_timestamps(chunk.timestamp_texts)
+
+
+def parse_timestamps(texts: list[str]) -> np.ndarray:
+    """Any ISO 8601 texts (the rare files not written by smmkit), text by text."""
+    import pandas as pd
+
+    parsed = pd.to_datetime(
+        pd.Series(texts, dtype=object), utc=True, format="ISO8601", errors="coerce"
+    )
+    return parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[us]").view(np.int64)
 
 
 def _remap(local: list[str], interner: dict[str, int], names: list[str]) -> np.ndarray:
@@ -59,7 +75,6 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
     phase_index = {name: i for i, name in enumerate(phases)}
     parts: dict[str, list] = {k: [] for k in ("file", "item", "phase", "module", "attempt")}
     parts.update({k: [] for k in ("score", "max_score", "rr", "rc", "rv", "ts", "answer")})
-    timestamp_texts: list[str] = []
     answer_texts: list[str] = []
     files: list[FileReport] = []
     row_offset = 0
@@ -86,11 +101,9 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
         parts["rr"].append(np.asarray(chunk.rating_row, dtype=np.int64) + row_offset)
         parts["rc"].append(np.asarray(chunk.rating_competency, dtype=np.int64))
         parts["rv"].append(np.asarray(chunk.rating_value, dtype=np.int64))
+        parts["ts"].append(chunk_timestamps(chunk))
         # Texts are not merged across chunks: offsets are enough, duplicates are harmless.
-        # One timestamp text per row: a row's code is its place in the texts.
-        parts["ts"].append(np.arange(len(chunk), dtype=np.int64) + len(timestamp_texts))
         parts["answer"].append(np.asarray(chunk.answer, dtype=np.int64) + len(answer_texts))
-        timestamp_texts.extend(chunk.timestamp_texts)
         answer_texts.extend(chunk.answer_texts)
         files.extend(chunk.files)
         row_offset += len(chunk)
@@ -107,7 +120,6 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
         score=cat("score", np.float64),
         max_score=cat("max_score", np.float64),
         timestamp=cat("ts", np.int64),
-        timestamp_texts=timestamp_texts,
         answer=np.array(answer_texts, dtype=object)[cat("answer", np.int64)],
         rating_row=cat("rr", np.int64),
         rating_competency=cat("rc", np.int64),

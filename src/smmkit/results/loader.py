@@ -297,7 +297,7 @@ def _answers_frame(columns: Columns, identity: _Identity, bank: Bank, catalog) -
     score, max_score = columns.score, columns.max_score
     with np.errstate(divide="ignore", invalid="ignore"):
         fraction = np.where(max_score > 0, np.clip(score / max_score, 0.0, 1.0), np.nan)
-    timestamp = _timestamps(columns.timestamp_texts).take(columns.timestamp)
+    timestamp = pd.DatetimeIndex(columns.timestamp.view("datetime64[us]")).tz_localize(UTC)
     phase_codes = columns.phase - 1  # 0 (no phase) becomes -1 = missing
     group = (participant * len(item_ids) + columns.item) * len(columns.phases) + columns.phase
     first, latest = _attempt_flags(group, columns.attempt)
@@ -329,14 +329,6 @@ def _answers_frame(columns: Columns, identity: _Identity, bank: Bank, catalog) -
         columns=list(ANSWER_COLUMNS),
     )
     return frame
-
-
-def _timestamps(texts: list[str]) -> pd.DatetimeIndex:
-    """Each distinct timestamp text parsed once (NaT where unreadable)."""
-    parsed = pd.to_datetime(
-        pd.Series(texts, dtype=object), utc=True, format="ISO8601", errors="coerce"
-    )
-    return pd.DatetimeIndex(parsed, tz="UTC")
 
 
 def _ratings_frame(columns: Columns, answers: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """Read participant result files safely and turn their answers into columns.
 
-Runs in worker processes, so it imports no pandas and gets the bank as a
+Runs in worker processes, so it imports no pandas (numpy only) and gets the bank as a
 :class:`~smmkit.results.catalog.Catalog`. Nothing in a file is ever executed: a file is read
 only if it is a regular file (no symlink, FIFO or device) of at most ``MAX_FILE_BYTES``
 (checked on the open descriptor before reading), parsed as strict JSON (``NaN``/``Infinity``
@@ -33,6 +33,7 @@ from itertools import compress
 from typing import Annotated, Any, Literal
 
 import msgspec
+import numpy as np
 
 from ..progress import FORMAT, VERSION, normalize_name, participant_key
 from .catalog import ITEM_ID_PATTERN, MAX_ITEM_ID_LENGTH, PHASES, RATINGS, Catalog, ItemSpec
@@ -82,9 +83,10 @@ class Chunk:
     Codes: `item` >= 0 indexes the catalog, -1 - k indexes `extra_items` (exercises);
     `phase` 0 = none, 1/2 = vorher/nachher, 3 + k = `extra_phases[k]`; `module` -1 = none,
     else `modules[k]`; `answer` indexes `answer_texts` (each distinct text once: answers
-    repeat a lot). `timestamp_texts` has one text per row (timestamps are nearly all
-    distinct; the loader parses them in one go). Scores: NaN = null, +inf = not a finite
-    number (the loader applies the range rules per item type).
+    repeat a lot). `timestamp_texts` has one text per row while files are added;
+    :meth:`seal` turns them into `timestamp_seconds` (UTC) when all have smmkit's own
+    layout, else the loader parses the texts. Scores: NaN = null, +inf = not a finite number
+    (the loader applies the range rules per item type).
     """
 
     files: list[FileReport] = field(default_factory=list)
@@ -97,6 +99,7 @@ class Chunk:
     max_score: array = field(default_factory=lambda: array("d"))
     answer: array = field(default_factory=lambda: array(_CODE))
     timestamp_texts: list[str] = field(default_factory=list)
+    timestamp_seconds: np.ndarray | None = None
     answer_texts: list[str] = field(default_factory=list)
     rating_row: array = field(default_factory=lambda: array(_CODE))
     rating_competency: array = field(default_factory=lambda: array(_CODE))
@@ -107,6 +110,13 @@ class Chunk:
 
     def __len__(self) -> int:
         return len(self.item)
+
+    def seal(self) -> None:
+        """Timestamps as seconds, if every text has smmkit's layout (one vectorised pass in
+        the worker: a third of the bytes to send, and nothing left for the loader to parse)."""
+        seconds = epoch_seconds(self.timestamp_texts)
+        if seconds is not None:
+            self.timestamp_seconds, self.timestamp_texts = seconds, []
 
     # Chunks travel from parser processes as pickles: one joined string per text list is
     # about 4× cheaper to pickle than hundreds of thousands of small strings.
@@ -132,6 +142,45 @@ def _join_lines(texts: list[str]) -> str | list[str]:
 
 def _split_lines(packed: str | list[str]) -> list[str]:
     return packed.split("\n") if isinstance(packed, str) else packed
+
+
+# --- timestamps ------------------------------------------------------------------------------
+
+# How smmkit writes a timestamp: "2026-03-02T09:02:19+00:00" (25 ASCII characters).
+_STAMP_LENGTH = 25
+_STAMP_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24]
+_STAMP_MARKS = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":", 22: ":", 25: "\n"}
+_LOCAL_TIME = np.dtype([("local", "S19"), ("offset", "S7")])
+
+
+def epoch_seconds(texts: Sequence[str]) -> np.ndarray | None:
+    """Seconds since 1970 (UTC) of timestamps in smmkit's layout, or None if any text has
+    another layout or an impossible date or offset (the loader then parses text by text)."""
+    if not texts:
+        return np.empty(0, dtype=np.int64)
+    joined = "\n".join(texts) + "\n"
+    if len(joined) != (_STAMP_LENGTH + 1) * len(texts) or not joined.isascii():
+        return None
+    data = joined.encode("ascii")
+    chars = np.frombuffer(data, dtype=np.uint8).reshape(len(texts), _STAMP_LENGTH + 1)
+    marks_ok = all((chars[:, at] == ord(mark)).all() for at, mark in _STAMP_MARKS.items())
+    signs = chars[:, 19]
+    digits = chars[:, _STAMP_DIGITS].astype(np.int64) - ord("0")
+    if not (
+        marks_ok
+        and ((signs == ord("+")) | (signs == ord("-"))).all()
+        and ((digits >= 0) & (digits <= 9)).all()
+    ):
+        return None
+    hours, minutes = digits[:, 14] * 10 + digits[:, 15], digits[:, 16] * 10 + digits[:, 17]
+    if not ((hours < 24) & (minutes < 60)).all():
+        return None
+    try:  # numpy checks the calendar: month 13, 30 February, hour 24 … raise
+        local = np.frombuffer(data, dtype=_LOCAL_TIME)["local"].astype("datetime64[s]")
+    except ValueError:
+        return None
+    offset = np.where(signs == ord("-"), -1, 1) * (hours * 3600 + minutes * 60)
+    return local.astype(np.int64) - offset
 
 
 # --- safe display of file names --------------------------------------------------------------
@@ -885,6 +934,7 @@ def parse_files(paths: list[str], catalog: Catalog) -> Chunk:
     with gc_paused():
         for path in paths:
             builder.add_file(path)
+    builder.chunk.seal()
     return builder.chunk
 
 
