@@ -604,3 +604,10 @@ def test_fast_timestamps_agree_with_pandas_whenever_they_answer(stamps):
     seconds = parsing.epoch_seconds(texts)
     if seconds is not None:
         assert seconds.tolist() == _pandas_seconds(texts)
+
+
+def test_record_fields_are_in_the_order_the_fast_reader_unpacks():
+    # ChunkBuilder._decoded_rows unpacks msgspec.structs.astuple(record) positionally.
+    assert parsing._Record.__struct_fields__ == (
+        "item_id", "answer", "attempt", "timestamp", "score", "max_score", "module", "phase"
+    )  # fmt: skip
