@@ -143,6 +143,22 @@ class View:
     def rows(self, mask: np.ndarray) -> np.ndarray:
         return np.flatnonzero(mask)
 
+    def answer_codes(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(code per row, texts by code) of the answers in `rows`.
+
+        The loader's answer column is categorical (each text once); any other column is
+        factorised here.
+        """
+        column = self.answers["answer"]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            return _codes(column)[rows], np.asarray(column.cat.categories, dtype=object)
+        codes, uniques = pd.factorize(column.to_numpy()[rows])
+        return codes, np.asarray(uniques, dtype=object)
+
+    def answer_texts(self, rows: np.ndarray) -> np.ndarray:
+        codes, texts = self.answer_codes(rows)
+        return texts[codes] if len(codes) else np.empty(0, dtype=object)
+
     def of_types(self, types: Iterable[str]) -> np.ndarray:
         """Row mask: items of these types."""
         wanted = np.isin(self.item_types, list(types)) if len(self.items) else np.zeros(0, bool)
@@ -482,8 +498,7 @@ def _answer_counts(v: View, item_types: Iterable[str]) -> list[tuple[str, str, i
     rows = v.rows(v.first & v.of_types(item_types))
     if not len(rows):
         return []
-    texts = v.answers["answer"].to_numpy()[rows]
-    text_codes, uniques = pd.factorize(texts)
+    text_codes, uniques = v.answer_codes(rows)
     keys = v.item[rows].astype(np.int64) * len(uniques) + text_codes
     found, counts = np.unique(keys, return_counts=True)
     return [
@@ -683,7 +698,7 @@ def free_texts(answers: pd.DataFrame | View, bank: Bank) -> pd.DataFrame:
     """
     v = as_view(answers, bank)
     rows = v.rows(v.latest & v.of_types(["free_text", EXERCISE]))
-    texts = v.answers["answer"].to_numpy()[rows]
+    texts = v.answer_texts(rows)
     keep = (v.item_types[v.item[rows]] == "free_text") | np.array(
         ['"text"' in text for text in texts], dtype=bool
     )

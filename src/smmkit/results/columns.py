@@ -28,7 +28,8 @@ class Columns:
     score: np.ndarray
     max_score: np.ndarray
     timestamp: np.ndarray  # microseconds since 1970 (UTC); NaT (int64 min) where unreadable
-    answer: np.ndarray  # JSON texts (object array; equal answers share one string)
+    answer: np.ndarray  # codes into answer_texts
+    answer_texts: list[str]  # each distinct checked JSON text once
     rating_row: np.ndarray
     rating_competency: np.ndarray
     rating_value: np.ndarray
@@ -76,6 +77,7 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
     parts: dict[str, list] = {k: [] for k in ("file", "item", "phase", "module", "attempt")}
     parts.update({k: [] for k in ("score", "max_score", "rr", "rc", "rv", "ts", "answer")})
     answer_texts: list[str] = []
+    answer_index: dict[str, int] = {}
     files: list[FileReport] = []
     row_offset = 0
     for chunk in chunks:
@@ -102,9 +104,9 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
         parts["rc"].append(np.asarray(chunk.rating_competency, dtype=np.int64))
         parts["rv"].append(np.asarray(chunk.rating_value, dtype=np.int64))
         parts["ts"].append(chunk_timestamps(chunk))
-        # Texts are not merged across chunks: offsets are enough, duplicates are harmless.
-        parts["answer"].append(np.asarray(chunk.answer, dtype=np.int64) + len(answer_texts))
-        answer_texts.extend(chunk.answer_texts)
+        # Equal answers share one code across chunks, so the analysis counts codes, not texts.
+        answer_codes = _remap(chunk.answer_texts, answer_index, answer_texts)
+        parts["answer"].append(answer_codes[np.asarray(chunk.answer, dtype=np.int64)])
         files.extend(chunk.files)
         row_offset += len(chunk)
 
@@ -120,7 +122,8 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
         score=cat("score", np.float64),
         max_score=cat("max_score", np.float64),
         timestamp=cat("ts", np.int64),
-        answer=np.array(answer_texts, dtype=object)[cat("answer", np.int64)],
+        answer=cat("answer", np.int64),
+        answer_texts=answer_texts,
         rating_row=cat("rr", np.int64),
         rating_competency=cat("rc", np.int64),
         rating_value=cat("rv", np.int64),
@@ -199,7 +202,7 @@ def _report_rows(columns: Columns, rows: np.ndarray, message: str) -> None:
 def _regrade(columns: Columns, bank: Bank, catalog, rows: np.ndarray) -> None:
     for row in rows:
         item = bank.items[catalog.item_ids[columns.item[row]]]
-        result = grade(item, json.loads(columns.answer[row]))
+        result = grade(item, json.loads(columns.answer_texts[columns.answer[row]]))
         columns.score[row] = result.points
         columns.max_score[row] = result.max_points
 

@@ -323,7 +323,8 @@ def _answers_frame(columns: Columns, identity: _Identity, bank: Bank, catalog) -
             "max_score": max_score,
             "fraction": fraction,
             "timestamp": timestamp,
-            "answer": columns.answer,
+            # Categorical: every distinct text once, and the analysis counts its codes.
+            "answer": pd.Categorical.from_codes(columns.answer, columns.answer_texts),
             "source": pd.Categorical.from_codes(columns.file, [f.file for f in columns.files]),
         },
         columns=list(ANSWER_COLUMNS),
