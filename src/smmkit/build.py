@@ -582,6 +582,7 @@ def _run_executions(
             task = exporters.submit(build_notebook_edition, source.edition, source.path, target)
             running[task] = (source, source.edition)
         running[background.submit(meanwhile)] = (None, None)
+        executing = len(jobs)
         try:
             pending = set(running)
             while pending:
@@ -593,6 +594,13 @@ def _run_executions(
                         _source_made(job, ctx)
                     elif isinstance(job, _Job):
                         total += _collect(job, edition, result, exporters, running, pending, ctx)
+                        executing -= edition is None
+                        if edition is None and not executing:
+                            # Nothing new will be submitted: the pools finish what they
+                            # have, and their workers exit (a few tenths of a second each)
+                            # while the last exports and PDFs are made, not after them.
+                            executors.shutdown(wait=False)
+                            exporters.shutdown(wait=False)
         except BaseException:
             for future in running:
                 future.cancel()

@@ -194,8 +194,13 @@ class PrinterPool:
     def __exit__(self, *exc: object) -> None:
         with self._lock:
             printers, self._printers = self._printers, []
-        for printer in printers:
-            printer.__exit__(None, None, None)
+        if len(printers) < 2:
+            for printer in printers:
+                printer.__exit__(None, None, None)
+            return
+        # Each browser takes a moment to exit after its pipe closes: close them together.
+        with ThreadPoolExecutor(len(printers), thread_name_prefix="smmkit-pdf-close") as closing:
+            list(closing.map(lambda printer: printer.__exit__(None, None, None), printers))
 
     def _least_busy(self) -> int:
         with self._lock:
