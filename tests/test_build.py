@@ -510,7 +510,7 @@ def test_broken_content_stops_the_build_before_anything_is_written(tmp_path):
     assert not (project / "build" / "de").exists()
 
 
-def test_printer_pool_prints_on_two_browsers_at_once(tmp_path):
+def test_printer_pool_prints_in_two_tabs_of_one_browser_at_once(tmp_path):
     from smmkit.pdf import PrinterPool
 
     require_pdf_tools()
@@ -525,9 +525,10 @@ def test_printer_pool_prints_on_two_browsers_at_once(tmp_path):
     with PrinterPool(2) as pool:
         futures = [pool.submit(p, p.with_suffix(".pdf"), "Titel", "Ausgabe") for p in pages]
         printed = [f.result() for f in futures]
-        browsers = len(pool._printers)
+        tabs, browser = len(pool._printers), pool._browser
     assert printed == [p.with_suffix(".pdf") for p in pages]
-    assert browsers == 2  # the second browser started because the first one was busy
+    assert tabs == 2  # the second tab opened because the first one was busy
+    assert browser is not None and browser._process.poll() is not None  # closed on exit
     text = subprocess.run(
         ["pdftotext", str(printed[3]), "-"], capture_output=True, text=True, check=True
     ).stdout
