@@ -6,10 +6,11 @@
                                    ──no execution──► exercises/<lang>/<name>.ipynb
                                                      solutions/<lang>/<name>.ipynb
 
-Notebooks run in parallel worker processes (nbclient, one kernel each); each executed
-notebook goes on to an export process for its HTML editions, and two chromium browsers
-print the PDFs as the HTML is ready, so the kernels never wait for an export. A cache keyed by the
-notebook, the bank and the package's own files skips unchanged work. Everything is written
+Notebooks run in parallel worker processes (nbclient, one kernel each, longest first);
+each executed notebook goes on to an export process for its HTML editions, and two tabs of
+one chromium print the PDFs as the HTML is ready, so the kernels never wait for an export.
+Everything else (exercise notebooks, agendas) starts once the first kernel does. A cache
+keyed by the notebook, the bank and the package's own files skips unchanged work. Everything is written
 to a staging folder first and swapped in at the end, so a failed build leaves the previous
 output untouched.
 """
@@ -235,11 +236,26 @@ def worker_setup() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
+# In execution workers: an Event the first notebook sets as its kernel starts.
+_KERNEL_STARTING: Any = None
+KERNEL_START_WAIT = 10.0  # seconds the build holds other work back at most
+
+
+def execution_worker_setup(kernel_starting: Any) -> None:
+    """Initializer of the execution workers (see `worker_setup`); `kernel_starting` tells
+    the build when the first kernel starts."""
+    global _KERNEL_STARTING
+    worker_setup()
+    _KERNEL_STARTING = kernel_starting
+
+
 def execute_job(notebook_path: str, notebook_target: str | None) -> dict[str, Any]:
     """Worker entry: execute one notebook; returns it as JSON text (the exports run elsewhere,
     so that this worker can start the next kernel at once)."""
     import nbformat
 
+    if _KERNEL_STARTING is not None:
+        _KERNEL_STARTING.set()
     path = Path(notebook_path)
     notebook, seconds = _execute(path)
     text = nbformat.writes(notebook)
@@ -421,7 +437,7 @@ def build(options: BuildOptions, progress: Callable[[str, str], None] | None = N
                 executed_jobs.append(_Job(result, path, key, needs_kernel, pdfs))
         timings = _load_timings(build_dir / TIMINGS_FILE)
         executed_jobs.sort(key=lambda job: -_estimate(job.path, timings))
-        # Two browsers: two documents print at once, so that few PDFs are left to print
+        # Two tabs: two documents print at once, so that few PDFs are left to print
         # when the last notebook has run.
         from .pdf import PrinterPool
 
@@ -565,8 +581,11 @@ def _run_executions(
     total = 0.0
     context = get_context("spawn")  # never fork a process that runs chromium or zmq threads
     workers = max(1, min(ctx.options.jobs, len(jobs)))
+    kernel_starting = context.Event()
     with (
-        ProcessPoolExecutor(workers, context, initializer=worker_setup) as executors,
+        ProcessPoolExecutor(
+            workers, context, initializer=execution_worker_setup, initargs=(kernel_starting,)
+        ) as executors,
         # One export worker: a second one cost more CPU (its own imports) than it saved, in
         # benchmarks/build.py runs on 2 cores; two browsers did pay off (PDFs are the tail).
         ProcessPoolExecutor(1, context, initializer=worker_setup) as exporters,
@@ -577,6 +596,9 @@ def _run_executions(
             target = job.needs_kernel.get("notebook.ipynb")
             notebook_target = str(ctx.staging.path(target)) if target is not None else None
             running[executors.submit(execute_job, str(job.path), notebook_target)] = (job, None)
+        # The kernels are the critical path: the export worker, the agendas and their PDFs
+        # start once the first kernel does, instead of slowing the workers' start-up.
+        kernel_starting.wait(KERNEL_START_WAIT)
         for source in source_jobs:
             target = ctx.staging.path(source.target)
             task = exporters.submit(build_notebook_edition, source.edition, source.path, target)
