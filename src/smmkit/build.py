@@ -606,7 +606,7 @@ def _run_executions(
             workers, context, initializer=execution_worker_setup, initargs=(kernel_starting,)
         ) as executors,
         # One export worker: a second one cost more CPU (its own imports) than it saved, in
-        # benchmarks/build.py runs on 2 cores; two browsers did pay off (PDFs are the tail).
+        # benchmarks/build.py runs on 2 cores; two printing tabs did pay off (PDFs are the tail).
         ProcessPoolExecutor(1, context, initializer=worker_setup) as exporters,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="smmkit-workshop") as background,
     ):
