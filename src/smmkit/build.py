@@ -10,9 +10,9 @@ Notebooks run in parallel worker processes (nbclient, one kernel each, longest f
 each executed notebook goes on to an export process for its HTML editions, and two tabs of
 one chromium print the PDFs as the HTML is ready, so the kernels never wait for an export.
 Everything else (exercise notebooks, agendas) starts once the first kernel does. A cache
-keyed by the notebook, the bank and the package's own files skips unchanged work. Everything is written
-to a staging folder first and swapped in at the end, so a failed build leaves the previous
-output untouched.
+keyed by the notebook, the bank and the package's own files skips unchanged work.
+Everything is written to a staging folder first and swapped in at the end, so a failed
+build leaves the previous output untouched.
 """
 
 from __future__ import annotations
@@ -635,13 +635,14 @@ def _run_executions(
                         _source_made(job, ctx)
                     elif isinstance(job, _Job):
                         total += _collect(job, edition, result, exporters, running, pending, ctx)
-                        executing -= edition is None
-                        if edition is None and not executing:
-                            # Nothing new will be submitted: the pools finish what they
-                            # have, and their workers exit (a few tenths of a second each)
-                            # while the last exports and PDFs are made, not after them.
-                            executors.shutdown(wait=False)
-                            exporters.shutdown(wait=False)
+                        if edition is None:  # a notebook has run
+                            executing -= 1
+                            if not executing:
+                                # Nothing new will be submitted: the pools finish what they
+                                # have, and their workers exit (a few tenths of a second
+                                # each) while the last exports and PDFs are made.
+                                executors.shutdown(wait=False)
+                                exporters.shutdown(wait=False)
         except BaseException:
             for future in running:
                 future.cancel()
