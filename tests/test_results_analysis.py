@@ -13,6 +13,7 @@ from smmkit.results import load_results
 from smmkit.results.analysis import (
     analyse,
     completion,
+    free_texts,
     item_analysis,
     option_counts,
     quiz_set_results,
@@ -249,3 +250,10 @@ def test_pseudonyms_are_stable_short_and_unique():
     )
     assert min(len(p) for p in first.values()) == len("TN-") + 4
     assert max(len(p) for p in first.values()) > len("TN-") + 4, "collisions were lengthened"
+
+
+def test_answers_as_plain_text_column_give_the_same_counts(mixed, fixture_bank):
+    # The loader's answer column is categorical; a frame with plain texts is factorised.
+    plain = mixed.answers.assign(answer=mixed.answers["answer"].astype(object))
+    assert option_counts(plain, fixture_bank).equals(option_counts(mixed.answers, fixture_bank))
+    assert free_texts(plain, fixture_bank).equals(free_texts(mixed.answers, fixture_bank))

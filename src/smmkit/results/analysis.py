@@ -157,7 +157,7 @@ class View:
 
     def answer_texts(self, rows: np.ndarray) -> np.ndarray:
         codes, texts = self.answer_codes(rows)
-        return texts[codes] if len(codes) else np.empty(0, dtype=object)
+        return texts[codes]
 
     def of_types(self, types: Iterable[str]) -> np.ndarray:
         """Row mask: items of these types."""

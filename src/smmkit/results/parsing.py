@@ -237,7 +237,7 @@ def _read_all(fd: int, limit: int, expected: int) -> bytes:
     buffer it is asked for, and a buffer of `limit` bytes per file costs page faults that
     took three quarters of the read time. Smaller reads follow if the file is longer.
     """
-    data = os.read(fd, max(1, min(limit, expected + 1)))
+    data = os.read(fd, min(limit, expected + 1))
     if not data or len(data) >= limit:
         return data
     parts = [data]
