@@ -356,6 +356,21 @@ def test_lone_surrogates_are_replaced(folder, fixture_bank):
         value.encode("utf-8")
 
 
+@pytest.mark.parametrize(
+    ("item_id", "answer"),
+    [("beispiel.txt-01", "a\\udfffb"), ("beispiel.lik-01", {"k\\ud800": 4})],
+)
+def test_lone_surrogates_in_answers_alone_are_replaced(folder, fixture_bank, item_id, answer):
+    """The envelope fits smmkit's schema; only an answer holds a lone surrogate escape."""
+    text = json.dumps(document("Lars", [record(item_id, answer, None)]))
+    write_raw(folder, "lars.json", text.replace("\\\\u", "\\u"))
+    loaded = load(folder, fixture_bank)
+    kept = loaded.answers[loaded.answers["source"] == "lars.json"]
+    assert len(kept) == 1
+    for value in kept["answer"]:
+        value.encode("utf-8")
+
+
 # --- properties ------------------------------------------------------------------------------
 
 JSON = st.recursive(
@@ -472,7 +487,8 @@ WELL_FORMED_ANSWER = st.fixed_dictionaries(
     {
         "item_id": ITEM_IDS,
         "answer": JSON | st.integers(0, 3) | st.lists(st.integers(0, 3), max_size=4)
-        | st.dictionaries(st.sampled_from(["s1", "s2", "alt"]), st.none() | st.integers(0, 6)),
+        | st.dictionaries(st.sampled_from(["s1", "s2", "alt"]),
+                          st.none() | st.integers(0, 6) | st.booleans()),
         "score": st.none() | st.floats(0, 1) | st.integers(0, 2),
         "max_score": st.none() | st.just(1.0),
         "attempt": st.integers(1, 3),
@@ -609,5 +625,5 @@ def test_fast_timestamps_agree_with_pandas_whenever_they_answer(stamps):
 def test_record_fields_are_in_the_order_the_fast_reader_unpacks():
     # ChunkBuilder._decoded_rows unpacks msgspec.structs.astuple(record) positionally.
     assert parsing._Record.__struct_fields__ == (
-        "item_id", "answer", "attempt", "timestamp", "score", "max_score", "module", "phase"
+        "item_id", "answer", "score", "max_score", "attempt", "timestamp", "module", "phase"
     )  # fmt: skip

@@ -47,7 +47,8 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _NAN = float("nan")
 # 32-bit codes and counts in chunks: every value is bounded (attempts by MAX_ATTEMPT, codes by
 # the number of files and distinct texts), and chunks pickle at half the size of 64-bit ones.
-_CODE = "i"
+_CODE = np.int32
+Column = list | np.ndarray  # a list while files are added, a numpy array once sealed
 _PHASE_CODES = {phase: code for code, phase in enumerate(PHASES, start=1)}  # 0 = no phase
 
 # Drop reasons (German, counted per file).
@@ -78,32 +79,36 @@ class FileReport:
 
 @dataclass
 class Chunk:
-    """Answers of several files as columns (arrays pickle cheaply between processes).
+    """Answers of several files as columns (numpy arrays once sealed: they pickle cheaply
+    between processes).
 
-    Codes: `item` >= 0 indexes the catalog, -1 - k indexes `extra_items` (exercises);
+    While files are added, the columns are plain lists: appending to lists is cheap, while
+    an ``array('i')`` parses every int it takes through ``PyArg_Parse``. :meth:`seal` turns
+    them into numpy arrays in one conversion per column. Codes: `item` >= 0 indexes the catalog, -1 - k indexes `extra_items` (exercises);
     `phase` 0 = none, 1/2 = vorher/nachher, 3 + k = `extra_phases[k]`; `module` -1 = none,
     else `modules[k]`; `answer` indexes `answer_texts` (each distinct text once: answers
     repeat a lot). `timestamp_texts` has one text per row while files are added;
     :meth:`seal` turns them into `timestamp_seconds` (UTC) when all have smmkit's own
     layout, else the loader parses the texts. Scores: NaN = null, +inf = not a finite number
-    (the loader applies the range rules per item type).
+    (the loader applies the range rules per item type); null (None) scores may still be in
+    the lists and become NaN when sealed.
     """
 
     files: list[FileReport] = field(default_factory=list)
-    file: array = field(default_factory=lambda: array(_CODE))
-    item: array = field(default_factory=lambda: array(_CODE))
-    phase: array = field(default_factory=lambda: array(_CODE))
-    module: array = field(default_factory=lambda: array(_CODE))
-    attempt: array = field(default_factory=lambda: array(_CODE))
-    score: array = field(default_factory=lambda: array("d"))
-    max_score: array = field(default_factory=lambda: array("d"))
-    answer: array = field(default_factory=lambda: array(_CODE))
+    file: Column = field(default_factory=list)
+    item: Column = field(default_factory=list)
+    phase: Column = field(default_factory=list)
+    module: Column = field(default_factory=list)
+    attempt: Column = field(default_factory=list)
+    score: Column = field(default_factory=list)
+    max_score: Column = field(default_factory=list)
+    answer: Column = field(default_factory=list)
     timestamp_texts: list[str] = field(default_factory=list)
     timestamp_seconds: np.ndarray | None = None
     answer_texts: list[str] = field(default_factory=list)
-    rating_row: array = field(default_factory=lambda: array(_CODE))
-    rating_competency: array = field(default_factory=lambda: array(_CODE))
-    rating_value: array = field(default_factory=lambda: array(_CODE))
+    rating_row: Column = field(default_factory=list)
+    rating_competency: Column = field(default_factory=list)
+    rating_value: Column = field(default_factory=list)
     extra_items: list[str] = field(default_factory=list)
     extra_phases: list[str] = field(default_factory=list)
     modules: list[str] = field(default_factory=list)
@@ -112,11 +117,23 @@ class Chunk:
         return len(self.item)
 
     def seal(self) -> None:
-        """Timestamps as seconds, if every text has smmkit's layout (one vectorised pass in
-        the worker: a third of the bytes to send, and nothing left for the loader to parse)."""
+        """Columns as numpy arrays; timestamps as seconds if every text has smmkit's layout
+        (one vectorised pass in the worker: a third of the bytes to send, and nothing left
+        for the loader to parse)."""
+        for name in self._CODES:
+            values = getattr(self, name)
+            setattr(self, name, np.fromiter(values, dtype=_CODE, count=len(values)))
+        for name in self._SCORES:  # floats or None (→ NaN), checked when they were added
+            setattr(self, name, np.array(getattr(self, name), dtype=np.float64))
         seconds = epoch_seconds(self.timestamp_texts)
         if seconds is not None:
             self.timestamp_seconds, self.timestamp_texts = seconds, []
+
+    _CODES = (
+        "file", "item", "phase", "module", "attempt", "answer",
+        "rating_row", "rating_competency", "rating_value",
+    )  # fmt: skip
+    _SCORES = ("score", "max_score")
 
     # Chunks travel from parser processes as pickles: one joined string per text list is
     # about 4× cheaper to pickle than hundreds of thousands of small strings.
@@ -465,23 +482,34 @@ def _checker(spec: ItemSpec, encoder: _Encoder) -> Callable[[Any], str | None]:
     return check
 
 
-def likert_ratings(spec: ItemSpec, answer: Any) -> list[tuple[int, int]] | None:
-    """(competency code, rating) per rated known statement, or None if the shape is wrong.
+def likert_ratings(spec: ItemSpec, answer: Any) -> tuple[list[int], list[int]] | None:
+    """Competency codes and ratings of the rated known statements, or None if the shape is
+    wrong.
 
     Statements no longer in the bank are ignored; ``null`` means "not rated".
     """
     if type(answer) is not dict:
         return None
-    found = []
-    for statement, value in answer.items():
+    competencies = list(map(spec.statements.get, answer))
+    ratings = list(answer.values())
+    # The usual answer: every statement known and rated (checked at C speed).
+    if None not in competencies and None not in ratings and _ratings_ok(ratings):
+        return competencies, ratings
+    kept_competencies, kept_ratings = [], []
+    for competency, value in zip(competencies, ratings, strict=True):
         if value is None:
             continue
         if type(value) is not int or not 1 <= value <= 5:
             return None
-        competency = spec.statements.get(statement)
         if competency is not None:
-            found.append((competency, value))
-    return found
+            kept_competencies.append(competency)
+            kept_ratings.append(value)
+    return kept_competencies, kept_ratings
+
+
+def _ratings_ok(values: list) -> bool:
+    """Ratings 1..5 (ints, not bools), no null."""
+    return not values or (set(map(type, values)) <= _INT and min(values) >= 1 and max(values) <= 5)
 
 
 _STR = frozenset({str})
@@ -556,10 +584,7 @@ def _likert_ok(answer: Any) -> bool:
     """A dict of ratings 1..5 (or null = not rated)."""
     if type(answer) is not dict:
         return False
-    values = [v for v in answer.values() if v is not None]
-    return set(map(type, values)) <= _INT and (
-        not values or (min(values) >= 1 and max(values) <= 5)
-    )
+    return _ratings_ok([v for v in answer.values() if v is not None])
 
 
 class _TextTable:
@@ -596,34 +621,41 @@ _NULL_AS_NAN = {None: _NAN}
 # --- the schema of files as smmkit writes them (decoded and checked by msgspec, in C) --------
 
 
-class _Participant(msgspec.Struct):
+# gc=False: records hold no reference cycles, and untracked structs are cheaper to make and
+# free. Fields are declared in the order smmkit writes them (kw_only allows defaults first),
+# which is the order msgspec tries first when it matches a key to a field.
+
+
+class _Participant(msgspec.Struct, gc=False):
     name: Any = None
     key: Any = None
 
 
-class _Record(msgspec.Struct):
+class _Record(msgspec.Struct, kw_only=True, gc=False):
     """One answer exactly as the widgets record it; `answer` stays raw JSON text."""
 
     item_id: str
     answer: msgspec.Raw
-    attempt: Annotated[int, msgspec.Meta(ge=1, le=MAX_ATTEMPT)]
-    timestamp: Annotated[str, msgspec.Meta(max_length=MAX_SHORT_TEXT)]
     score: float | None = None
     max_score: float | None = None
+    attempt: Annotated[int, msgspec.Meta(ge=1, le=MAX_ATTEMPT)]
+    timestamp: Annotated[str, msgspec.Meta(max_length=MAX_SHORT_TEXT)]
     module: str | None = None
     # Other phase names are kept too, but by the careful reader (it assigns their codes).
     phase: Literal[PHASES] | None = None  # type: ignore[valid-type] - checked in C
 
 
-class _Document(msgspec.Struct):
+class _Document(msgspec.Struct, kw_only=True, gc=False):
     format: str
     version: int
     participant: _Participant
-    answers: list[_Record]
     updated: Any = None
+    answers: list[_Record]
 
 
 _DOCUMENT_DECODER = msgspec.json.Decoder(_Document)
+# A likert answer as the widget writes it: statement → rating 1..5 or null (not rated).
+_LIKERT_DECODER = msgspec.json.Decoder(dict[str, Annotated[int, msgspec.Meta(ge=1, le=5)] | None])
 MAX_REMEMBERED_ANSWERS = 100_000  # distinct answer texts remembered per worker
 
 
@@ -646,12 +678,15 @@ class _Rows:
     item: list[int] = field(default_factory=list)
     phase: list[int] = field(default_factory=list)
     module: list[int] = field(default_factory=list)
-    attempt: list[int] = field(default_factory=list)
-    score: list[float] = field(default_factory=list)
-    max_score: list[float] = field(default_factory=list)
-    timestamp: list[str] = field(default_factory=list)
+    attempt: Sequence[int] = field(default_factory=list)
+    score: Sequence[float | None] = field(default_factory=list)  # None: null (NaN when sealed)
+    max_score: Sequence[float | None] = field(default_factory=list)
+    timestamp: Sequence[str] = field(default_factory=list)
     answer: list[int] = field(default_factory=list)  # codes into the chunk's answer texts
-    ratings: list[tuple[int, int, int]] = field(default_factory=list)  # row, competency, value
+    # Likert ratings, one per rated statement: the row of the answer, competency, value.
+    rating_row: list[int] = field(default_factory=list)
+    rating_competency: list[int] = field(default_factory=list)
+    rating_value: list[int] = field(default_factory=list)
 
 
 class ChunkBuilder:
@@ -739,28 +774,33 @@ class ChunkBuilder:
         if records:
             # astuple reads the fields in declaration order straight from the struct: half
             # the time of eight attribute look-ups per record.
-            ids, raws, attempts, stamps, scores, maxes, modules, phases = zip(
+            ids, raws, scores, maxes, attempts, stamps, modules, phases = zip(
                 *map(msgspec.structs.astuple, records), strict=True
             )
             codes = list(map(self.catalog.index.get, ids))
             module_codes = self._resolve_exercises(codes, ids, modules)
             if module_codes is None:
                 return None
+            likert = self._decoded_likert(codes, raws)
+            if likert is None:
+                return None
             keys = list(zip(codes, map(bytes, raws), strict=True))
             answers = list(map(self._answer_codes.get, keys))
             if None in answers:
                 for row, answer in enumerate(answers):
                     if answer is None:
-                        answer = answers[row] = self._answer_code(keys[row])
+                        answer = answers[row] = self._answer_code(keys[row], likert.get(row))
                         if answer is None:
                             return None
             rows.item, rows.module, rows.answer = codes, module_codes, answers
             rows.phase = list(map(_PHASE_OR_NONE.__getitem__, phases))
-            rows.attempt, rows.timestamp = array(_CODE, attempts), list(stamps)
-            rows.score = array("d", map(_NULL_AS_NAN.get, scores, scores))
-            rows.max_score = array("d", map(_NULL_AS_NAN.get, maxes, maxes))
-            decode = msgspec.json.decode
-            likert = {row: decode(keys[row][1]) for row in self._likert_rows(codes)}
+            # msgspec checked the types: attempts are ints in range, scores floats or None.
+            rows.attempt, rows.timestamp, rows.score, rows.max_score = (
+                attempts,
+                stamps,
+                scores,
+                maxes,
+            )
             self._collect_ratings(rows, likert)
         report.answers = len(records)
         person = document.participant
@@ -769,14 +809,27 @@ class ChunkBuilder:
         report.updated = updated if type(updated) is str and len(updated) <= MAX_SHORT_TEXT else ""
         return rows
 
-    def _answer_code(self, key: tuple[int, bytes]) -> int | None:
-        """The code of a raw answer's checked JSON text, None if it does not fit its item."""
-        code, raw = key
+    def _decoded_likert(self, codes: list[int], raws: Sequence[msgspec.Raw]) -> dict | None:
+        """Row → ratings of every likert row (shape checked by msgspec), None if one is bad."""
         try:
-            value = json.loads(raw.decode("utf-8"))
-        except (ValueError, RecursionError):
+            return {row: _LIKERT_DECODER.decode(raws[row]) for row in self._likert_rows(codes)}
+        except msgspec.DecodeError:  # ValidationError included
             return None
-        text = self.checkers[code](value) if code >= 0 else self.encoder.encode(value)
+
+    def _answer_code(self, key: tuple[int, bytes], checked: Any = None) -> int | None:
+        """The code of a raw answer's checked JSON text, None if it does not fit its item.
+
+        `checked`: the answer already decoded and checked (likert ratings), if it was.
+        """
+        code, raw = key
+        if checked is not None:
+            text = self.encoder.encode(checked)
+        else:
+            try:
+                value = json.loads(raw.decode("utf-8"))
+            except (ValueError, RecursionError):
+                return None
+            text = self.checkers[code](value) if code >= 0 else self.encoder.encode(value)
         if text is None:
             return None
         if len(self._answer_codes) >= MAX_REMEMBERED_ANSWERS:
@@ -796,7 +849,7 @@ class ChunkBuilder:
             )
             codes = list(map(self.catalog.index.get, ids))
             phase_codes = list(map(_PHASE_OR_NONE.__getitem__, phases))
-            attempt_array = array(_CODE, attempts)
+            attempt_array = array("i", attempts)
             # _NULL_AS_NAN.get(v, v): NaN for null, the value itself otherwise (C-level map).
             score_array = array("d", map(_NULL_AS_NAN.get, scores, scores))
             max_array = array("d", map(_NULL_AS_NAN.get, maxes, maxes))
@@ -836,8 +889,12 @@ class ChunkBuilder:
         """Likert ratings of the rows; `values`: row → answer of every likert row."""
         specs, codes = self.catalog.specs, rows.item
         for row, answer in values.items():
-            for competency, value in likert_ratings(specs[codes[row]], answer) or ():
-                rows.ratings.append((row, competency, value))
+            found = likert_ratings(specs[codes[row]], answer)
+            if found:
+                competencies, ratings = found
+                rows.rating_row.extend([row] * len(ratings))
+                rows.rating_competency.extend(competencies)
+                rows.rating_value.extend(ratings)
 
     def _careful_rows(self, answers: list, dropped: Counter, unknown: Counter) -> _Rows:
         """Answer by answer: keep the good ones, count why the others were dropped."""
@@ -894,22 +951,20 @@ class ChunkBuilder:
     def _append(self, rows: _Rows, file_index: int) -> None:
         chunk = self.chunk
         offset = len(chunk.item)
-        chunk.file.extend(array(_CODE, [file_index]) * len(rows.item))
-        chunk.item.extend(array(_CODE, rows.item))
-        chunk.phase.extend(array(_CODE, rows.phase))
-        chunk.module.extend(array(_CODE, rows.module))
-        chunk.attempt.extend(array(_CODE, rows.attempt))
-        chunk.score.extend(array("d", rows.score))
-        chunk.max_score.extend(array("d", rows.max_score))
+        chunk.file.extend([file_index] * len(rows.item))
+        chunk.item.extend(rows.item)
+        chunk.phase.extend(rows.phase)
+        chunk.module.extend(rows.module)
+        chunk.attempt.extend(rows.attempt)
+        chunk.score.extend(rows.score)
+        chunk.max_score.extend(rows.max_score)
         chunk.timestamp_texts.extend(rows.timestamp)
-        chunk.answer.extend(array(_CODE, rows.answer))
-        if rows.ratings:
-            rated, competencies, values = zip(*rows.ratings, strict=True)
-            chunk.rating_row.extend(
-                array(_CODE, rated) if offset == 0 else array(_CODE, [offset + r for r in rated])
-            )
-            chunk.rating_competency.extend(array(_CODE, competencies))
-            chunk.rating_value.extend(array(_CODE, values))
+        chunk.answer.extend(rows.answer)
+        if rows.rating_row:
+            rated = rows.rating_row
+            chunk.rating_row.extend(rated if offset == 0 else [offset + r for r in rated])
+            chunk.rating_competency.extend(rows.rating_competency)
+            chunk.rating_value.extend(rows.rating_value)
 
 
 def _summaries(report: FileReport, dropped: Counter, unknown: Counter) -> list[str]:
