@@ -76,3 +76,17 @@ def test_message_catalog_covers_every_key_used_in_code():
             )
         )
     assert sorted(k for k in used if k not in keys and not k.endswith(".")) == []
+
+
+def test_message_catalog_reads_the_same_with_libyaml_and_pure_python(monkeypatch):
+    import yaml
+
+    from smmkit import i18n
+
+    fast = dict(i18n.catalog("de"))
+    monkeypatch.setattr(i18n, "_YAML_LOADER", yaml.SafeLoader)
+    i18n.catalog.cache_clear()
+    try:
+        assert i18n.catalog("de") == fast
+    finally:
+        i18n.catalog.cache_clear()
