@@ -231,6 +231,31 @@ def test_free_texts_are_the_latest_answers(mixed, fixture_bank):
     assert texts["participant"].tolist() == ["Q1 Person"]
 
 
+def test_free_texts_keep_readable_texts_and_drafts_only(tmp_path, fixture_bank):
+    text, post = "beispiel.txt-01", "kreativitaet.post-01"
+    write_participant(tmp_path, "Bea Beispiel", [
+        record(text, "Gleicher Wortlaut", None),
+        record(post, {"text": "Entwurf für Instagram", "channel": "instagram"}, None,
+               module="04_kreativitaet"),
+    ])  # fmt: skip
+    write_participant(tmp_path, "Anton Abc", [
+        record(text, "Gleicher Wortlaut", None),  # the same text: one shared answer code
+        record(post, {"channel": "instagram"}, None, module="04_kreativitaet"),  # no draft
+    ])  # fmt: skip
+    write_participant(tmp_path, "Carla Leer", [record(text, "   ", None)])  # blank
+    write_participant(tmp_path, "Dora Neu", [
+        record(text, "alter Gedanke", None),
+        record(text, "neuer Gedanke", None, attempt=2, minute=5),  # only the latest counts
+    ])  # fmt: skip
+    texts = free_texts(load_results(tmp_path, fixture_bank).answers, fixture_bank)
+    assert list(zip(texts["item_id"], texts["participant"], texts["text"], strict=True)) == [
+        (text, "Anton Abc", "Gleicher Wortlaut"),
+        (text, "Bea Beispiel", "Gleicher Wortlaut"),
+        (text, "Dora Neu", "neuer Gedanke"),
+        (post, "Bea Beispiel", "Entwurf für Instagram"),
+    ]
+
+
 def test_analysis_of_an_empty_folder_is_empty_not_an_error(tmp_path, fixture_bank):
     loaded = load_results(tmp_path, fixture_bank)
     result = analyse(loaded, fixture_bank)

@@ -698,18 +698,15 @@ def free_texts(answers: pd.DataFrame | View, bank: Bank) -> pd.DataFrame:
     """
     v = as_view(answers, bank)
     rows = v.rows(v.latest & v.of_types(["free_text", EXERCISE]))
-    texts = v.answer_texts(rows)
-    keep = (v.item_types[v.item[rows]] == "free_text") | np.array(
-        ['"text"' in text for text in texts], dtype=bool
-    )
-    rows, texts = rows[keep], texts[keep]
-    # Every answer text is valid JSON (the loader wrote it): parse them all in one call.
-    values = json.loads("[" + ",".join(texts.tolist()) + "]") if len(texts) else []
-    values = [value.get("text") if isinstance(value, dict) else value for value in values]
-    readable = np.array([isinstance(x, str) and bool(x.strip()) for x in values], dtype=bool)
-    rows = rows[readable]
-    # Only strings are kept, so the object array stays one-dimensional.
-    kept = np.array([x for x, ok in zip(values, readable, strict=True) if ok], dtype=object)
+    codes, texts = v.answer_codes(rows)
+    # Each distinct answer once (people do copy each other's wording): its text, if any.
+    distinct, codes = np.unique(codes, return_inverse=True)
+    shown_texts, readable = _readable_texts(texts[distinct])
+    # Exercises count only if their record has a text (a draft), free-text items always.
+    has_text = np.array(['"text"' in text for text in texts[distinct]], dtype=bool)
+    candidate = (v.item_types[v.item[rows]] == "free_text") | has_text[codes]
+    keep = candidate & readable[codes]
+    rows, kept = rows[keep], shown_texts[codes[keep]]
     shown = v.answers["participant"]  # categorical: names by code, no million-row copy
     name_codes = _codes(shown)[rows]
     names = np.array([str(n) for n in shown.cat.categories] or [""], dtype=object)
@@ -733,6 +730,20 @@ def free_texts(answers: pd.DataFrame | View, bank: Bank) -> pd.DataFrame:
         columns=["item_id", "label", "participant_key", "participant", "text", "fraction",
                  "attempt"],
     )  # fmt: skip
+
+
+def _readable_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per answer JSON text: the text a person wrote (a string, or a record's "text"), and
+    whether there is one that is not blank."""
+    # Every answer text is valid JSON (the loader wrote it): parse them all in one call.
+    values = json.loads("[" + ",".join(texts.tolist()) + "]") if len(texts) else []
+    shown = np.full(len(values), None, dtype=object)
+    readable = np.zeros(len(values), dtype=bool)
+    for index, value in enumerate(values):
+        text = value.get("text") if isinstance(value, dict) else value
+        if isinstance(text, str) and text.strip():
+            shown[index], readable[index] = text, True
+    return shown, readable
 
 
 # --- competency profiles ---------------------------------------------------------------------
