@@ -109,7 +109,7 @@ def item_weights(bank: Bank, item_ids: Iterable[str]) -> np.ndarray:
 
 def participant_keys(answers: pd.DataFrame) -> list[str]:
     """Every participant (also those whose answers were all dropped)."""
-    return list(answers["participant_key"].cat.categories)
+    return list(map(str, answers["participant_key"].cat.categories.tolist()))
 
 
 class View:
@@ -121,7 +121,8 @@ class View:
 
     def __init__(self, answers: pd.DataFrame, bank: Bank):
         self.answers, self.bank = answers, bank
-        self.people = list(answers["participant_key"].cat.categories)
+        # tolist(): iterating a 10k-entry Index element by element takes ~10 ms.
+        self.people = participant_keys(answers)
         self.items = [str(i) for i in answers["item_id"].cat.categories]
         self.modules = [str(m) for m in answers["module"].cat.categories]
         self.person = _codes(answers["participant_key"])
@@ -344,12 +345,18 @@ def _module_shares(v: View, mask: np.ndarray, names: list[str]) -> np.ndarray:
         )
 
 
-def module_summary(answers: pd.DataFrame | View, bank: Bank) -> pd.DataFrame:
-    """Per module: participants with answers, mean completion, mean score (first / latest)."""
+def module_summary(
+    answers: pd.DataFrame | View, bank: Bank, done: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Per module: participants with answers, mean completion, mean score (first / latest).
+
+    `done` is :func:`completion` if already computed.
+    """
     import warnings
 
     v = as_view(answers, bank)
-    done = completion(v, bank)
+    if done is None:
+        done = completion(v, bank)
     names = list(bank.modules)
     with warnings.catch_warnings():  # an empty module has no mean: NaN is the answer
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -709,7 +716,7 @@ def free_texts(answers: pd.DataFrame | View, bank: Bank) -> pd.DataFrame:
     rows, kept = rows[keep], shown_texts[codes[keep]]
     shown = v.answers["participant"]  # categorical: names by code, no million-row copy
     name_codes = _codes(shown)[rows]
-    names = np.array([str(n) for n in shown.cat.categories] or [""], dtype=object)
+    names = np.array(list(map(str, shown.cat.categories.tolist())) or [""], dtype=object)
     items = np.array(v.items or [""], dtype=object)
     labels = {code: item_label(bank, v.items[code]) for code in np.unique(v.item[rows])}
     order = {item_id: n for n, item_id in enumerate(bank.items)}
@@ -839,11 +846,11 @@ class Analysis:
 def analyse(loaded: LoadedResults, bank: Bank) -> Analysis:
     """Every analysis of the report (pure: the loaded tables and the bank in, tables out)."""
     view = View(loaded.answers, bank)
-    options = option_counts(view, bank)
+    options, done = option_counts(view, bank), completion(view, bank)
     return Analysis(
-        completion=completion(view, bank),
+        completion=done,
         quiz_sets=quiz_set_summary(view, bank),
-        modules=module_summary(view, bank),
+        modules=module_summary(view, bank, done),
         items=item_analysis(view, bank, options),
         options=options,
         endings=scenario_endings(view, bank),
