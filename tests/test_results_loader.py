@@ -294,6 +294,22 @@ def test_unreadable_timestamps_are_kept_without_time(folder, fixture_bank):
     assert any("Zeitstempel unlesbar" in w.message for w in loaded.warnings)
 
 
+def test_other_timestamp_layouts_are_read_beside_smmkits_own(folder, fixture_bank):
+    odd = [
+        dict(record("beispiel.sc-01", 0, 1.0), timestamp="2026-03-02 10:15:00Z"),
+        dict(record("beispiel.tf-01", True, 1.0), timestamp="gestern"),
+        dict(record("beispiel.mc-01", [0], 1.0), timestamp="2026-03-02T11:00:00+01:00"),
+    ]
+    write_participant(folder, "Otto Odd", odd)
+    loaded = load(folder, fixture_bank)
+    stamps = loaded.answers.set_index(["participant", "item_id"])["timestamp"]
+    assert stamps["Otto Odd", "beispiel.sc-01"] == pd.Timestamp("2026-03-02T10:15:00Z")
+    assert pd.isna(stamps["Otto Odd", "beispiel.tf-01"])
+    assert stamps["Otto Odd", "beispiel.mc-01"] == pd.Timestamp("2026-03-02T10:00:00Z")
+    others = loaded.answers[loaded.answers["participant"] != "Otto Odd"]
+    assert others["timestamp"].notna().all() and len(others)
+
+
 # --- identities ------------------------------------------------------------------------------
 
 
@@ -600,26 +616,42 @@ def test_smmkit_timestamps_are_parsed_in_one_pass_like_pandas(texts):
     ],
 )
 def test_other_timestamp_layouts_are_left_to_the_careful_parser(odd):
-    assert parsing.epoch_seconds(["2026-03-02T09:02:19+00:00", odd]) is None
+    good = "2026-03-02T09:02:19+00:00"
+    assert parsing.epoch_seconds([good, odd]) is None
+    # Row by row: only the odd text is left over; the good ones keep their fast seconds.
+    seconds, left = parsing.epoch_seconds_by_row([good, odd, good])
+    assert left.tolist() == [1]
+    assert seconds[[0, 2]].tolist() == _pandas_seconds([good, good])
 
 
 @given(
     st.lists(
         st.datetimes(
-            min_value=datetime(1, 1, 1),
-            max_value=datetime(9999, 12, 31),
-            timezones=st.timezones(),
+            min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31), timezones=st.timezones()
+        ).map(lambda d: d.isoformat(timespec="seconds"))
+        | st.text(max_size=26)
+        | st.sampled_from(
+            [
+                "2026-02-30T09:02:19+00:00",
+                "2026-03-02T09:02:19+00:0ä",
+                "2026-03-02T09:02:19+01:00\n",
+            ]
         ),
-        min_size=1,
-        max_size=5,
+        max_size=8,
     )
 )
 @settings(max_examples=150, deadline=None)
-def test_fast_timestamps_agree_with_pandas_whenever_they_answer(stamps):
-    texts = [s.isoformat(timespec="seconds") for s in stamps]
-    seconds = parsing.epoch_seconds(texts)
-    if seconds is not None:
-        assert seconds.tolist() == _pandas_seconds(texts)
+def test_timestamps_by_row_agree_with_pandas_and_leave_only_other_layouts(texts):
+    seconds, left = parsing.epoch_seconds_by_row(texts)
+    fast = [row for row in range(len(texts)) if row not in set(left.tolist())]
+    assert seconds[fast].tolist() == _pandas_seconds([texts[row] for row in fast])
+    for row in left:  # left over: not a valid "YYYY-MM-DDTHH:MM:SS±HH:MM"
+        text = texts[row]
+        try:
+            written = datetime.fromisoformat(text).isoformat(timespec="seconds")
+        except ValueError:
+            continue
+        assert len(text) != len("2026-03-02T09:02:19+00:00") or written != text
 
 
 def test_record_fields_are_in_the_order_the_fast_reader_unpacks():

@@ -40,9 +40,10 @@ class Columns:
 
 def chunk_timestamps(chunk: Chunk) -> np.ndarray:
     """The chunk's timestamps as microseconds since 1970 (UTC); NaT where unreadable."""
-    if chunk.timestamp_seconds is not None:
-        return chunk.timestamp_seconds * 1_000_000
-    return parse_timestamps(chunk.timestamp_texts)
+    micro = chunk.timestamp_seconds * 1_000_000
+    if len(chunk.odd_timestamp_rows):
+        micro[chunk.odd_timestamp_rows] = parse_timestamps(chunk.odd_timestamp_texts)
+    return micro
 
 
 def parse_timestamps(texts: list[str]) -> np.ndarray:
@@ -80,16 +81,18 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
     answer_index: dict[str, int] = {}
     files: list[FileReport] = []
     row_offset = 0
+    # Chunk columns stay 32-bit until the one concatenation per column casts them: every
+    # extra copy of a million-row column costs page faults as well as the copy.
     for chunk in chunks:
-        item = np.asarray(chunk.item, dtype=np.int64)
+        item = np.asarray(chunk.item)
         if chunk.extra_items:
             extras = _remap(chunk.extra_items, extra_index, extra_items)
             item = np.where(item >= 0, item, n_items + extras[np.clip(-1 - item, 0, None)])
-        phase = np.asarray(chunk.phase, dtype=np.int64)
+        phase = np.asarray(chunk.phase)
         if chunk.extra_phases:
             local = _remap(chunk.extra_phases, phase_index, phases)
             phase = np.where(phase >= 3, local[np.clip(phase - 3, 0, None)], phase)
-        module = np.asarray(chunk.module, dtype=np.int64)
+        module = np.asarray(chunk.module)
         if chunk.modules:
             table = np.array([module_index[m] for m in chunk.modules], dtype=np.int64)
             module = np.where(module >= 0, table[np.clip(module, 0, None)], -1)
@@ -97,21 +100,21 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
         parts["item"].append(item)
         parts["phase"].append(phase)
         parts["module"].append(module)
-        parts["attempt"].append(np.asarray(chunk.attempt, dtype=np.int64))
-        parts["score"].append(np.asarray(chunk.score, dtype=np.float64))
-        parts["max_score"].append(np.asarray(chunk.max_score, dtype=np.float64))
+        parts["attempt"].append(np.asarray(chunk.attempt))
+        parts["score"].append(np.asarray(chunk.score))
+        parts["max_score"].append(np.asarray(chunk.max_score))
         parts["rr"].append(np.asarray(chunk.rating_row, dtype=np.int64) + row_offset)
-        parts["rc"].append(np.asarray(chunk.rating_competency, dtype=np.int64))
-        parts["rv"].append(np.asarray(chunk.rating_value, dtype=np.int64))
+        parts["rc"].append(np.asarray(chunk.rating_competency))
+        parts["rv"].append(np.asarray(chunk.rating_value))
         parts["ts"].append(chunk_timestamps(chunk))
         # Equal answers share one code across chunks, so the analysis counts codes, not texts.
         answer_codes = _remap(chunk.answer_texts, answer_index, answer_texts)
-        parts["answer"].append(answer_codes[np.asarray(chunk.answer, dtype=np.int64)])
+        parts["answer"].append(answer_codes[np.asarray(chunk.answer)])
         files.extend(chunk.files)
         row_offset += len(chunk)
 
     def cat(name: str, dtype) -> np.ndarray:
-        return np.concatenate(parts[name]) if parts[name] else np.empty(0, dtype)
+        return np.concatenate(parts[name], dtype=dtype) if parts[name] else np.empty(0, dtype)
 
     return Columns(
         file=cat("file", np.int64),

@@ -328,6 +328,9 @@ def _answers_frame(columns: Columns, identity: _Identity, bank: Bank, catalog) -
             "source": pd.Categorical.from_codes(columns.file, [f.file for f in columns.files]),
         },
         columns=list(ANSWER_COLUMNS),
+        # No copy: the columns are fresh arrays made for this frame, and consolidating the
+        # numeric ones into 2-D blocks would copy a million rows per column again.
+        copy=False,
     )
     return frame
 

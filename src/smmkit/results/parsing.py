@@ -48,7 +48,6 @@ _NAN = float("nan")
 # 32-bit codes and counts in chunks: every value is bounded (attempts by MAX_ATTEMPT, codes by
 # the number of files and distinct texts), and chunks pickle at half the size of 64-bit ones.
 _CODE = np.int32
-Column = list | np.ndarray  # a list while files are added, a numpy array once sealed
 _PHASE_CODES = {phase: code for code, phase in enumerate(PHASES, start=1)}  # 0 = no phase
 
 # Drop reasons (German, counted per file).
@@ -79,65 +78,43 @@ class FileReport:
 
 @dataclass
 class Chunk:
-    """Answers of several files as columns (numpy arrays once sealed: they pickle cheaply
-    between processes).
+    """Answers of several files as numpy columns (they pickle cheaply between processes).
 
-    While files are added, the columns are plain lists: appending to lists is cheap, while
-    an ``array('i')`` parses every int it takes through ``PyArg_Parse``. :meth:`seal` turns
-    them into numpy arrays in one conversion per column. Codes: `item` >= 0 indexes the catalog, -1 - k indexes `extra_items` (exercises);
+    Codes: `item` >= 0 indexes the catalog, -1 - k indexes `extra_items` (exercises);
     `phase` 0 = none, 1/2 = vorher/nachher, 3 + k = `extra_phases[k]`; `module` -1 = none,
     else `modules[k]`; `answer` indexes `answer_texts` (each distinct text once: answers
-    repeat a lot). `timestamp_texts` has one text per row while files are added;
-    :meth:`seal` turns them into `timestamp_seconds` (UTC) when all have smmkit's own
-    layout, else the loader parses the texts. Scores: NaN = null, +inf = not a finite number
-    (the loader applies the range rules per item type); null (None) scores may still be in
-    the lists and become NaN when sealed.
+    repeat a lot). Scores: NaN = null, +inf = not a finite number (the loader applies the
+    range rules per item type). Timestamps are seconds since 1970 (UTC) where the text has
+    smmkit's own layout; the rows in `odd_timestamp_rows` have another one, and the loader
+    parses their `odd_timestamp_texts`. Rating rows index the chunk's answers.
     """
 
-    files: list[FileReport] = field(default_factory=list)
-    file: Column = field(default_factory=list)
-    item: Column = field(default_factory=list)
-    phase: Column = field(default_factory=list)
-    module: Column = field(default_factory=list)
-    attempt: Column = field(default_factory=list)
-    score: Column = field(default_factory=list)
-    max_score: Column = field(default_factory=list)
-    answer: Column = field(default_factory=list)
-    timestamp_texts: list[str] = field(default_factory=list)
-    timestamp_seconds: np.ndarray | None = None
-    answer_texts: list[str] = field(default_factory=list)
-    rating_row: Column = field(default_factory=list)
-    rating_competency: Column = field(default_factory=list)
-    rating_value: Column = field(default_factory=list)
-    extra_items: list[str] = field(default_factory=list)
-    extra_phases: list[str] = field(default_factory=list)
-    modules: list[str] = field(default_factory=list)
+    files: list[FileReport]
+    file: np.ndarray
+    item: np.ndarray
+    phase: np.ndarray
+    module: np.ndarray
+    attempt: np.ndarray
+    score: np.ndarray
+    max_score: np.ndarray
+    answer: np.ndarray
+    timestamp_seconds: np.ndarray
+    rating_row: np.ndarray
+    rating_competency: np.ndarray
+    rating_value: np.ndarray
+    odd_timestamp_rows: np.ndarray
+    odd_timestamp_texts: list[str]
+    answer_texts: list[str]
+    extra_items: list[str]
+    extra_phases: list[str]
+    modules: list[str]
 
     def __len__(self) -> int:
         return len(self.item)
 
-    def seal(self) -> None:
-        """Columns as numpy arrays; timestamps as seconds if every text has smmkit's layout
-        (one vectorised pass in the worker: a third of the bytes to send, and nothing left
-        for the loader to parse)."""
-        for name in self._CODES:
-            values = getattr(self, name)
-            setattr(self, name, np.fromiter(values, dtype=_CODE, count=len(values)))
-        for name in self._SCORES:  # floats or None (→ NaN), checked when they were added
-            setattr(self, name, np.array(getattr(self, name), dtype=np.float64))
-        seconds = epoch_seconds(self.timestamp_texts)
-        if seconds is not None:
-            self.timestamp_seconds, self.timestamp_texts = seconds, []
-
-    _CODES = (
-        "file", "item", "phase", "module", "attempt", "answer",
-        "rating_row", "rating_competency", "rating_value",
-    )  # fmt: skip
-    _SCORES = ("score", "max_score")
-
     # Chunks travel from parser processes as pickles: one joined string per text list is
     # about 4× cheaper to pickle than hundreds of thousands of small strings.
-    _JOINED = ("timestamp_texts", "answer_texts")
+    _JOINED = ("odd_timestamp_texts", "answer_texts")
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -167,37 +144,62 @@ def _split_lines(packed: str | list[str]) -> list[str]:
 _STAMP_LENGTH = 25
 _STAMP_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24]
 _STAMP_MARKS = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":", 22: ":", 25: "\n"}
+_MARK_AT = list(_STAMP_MARKS)
+_MARK_BYTES = np.frombuffer("".join(_STAMP_MARKS.values()).encode("ascii"), dtype=np.uint8)
 _LOCAL_TIME = np.dtype([("local", "S19"), ("offset", "S7")])
 
 
 def epoch_seconds(texts: Sequence[str]) -> np.ndarray | None:
     """Seconds since 1970 (UTC) of timestamps in smmkit's layout, or None if any text has
-    another layout or an impossible date or offset (the loader then parses text by text)."""
-    if not texts:
-        return np.empty(0, dtype=np.int64)
-    joined = "\n".join(texts) + "\n"
-    if len(joined) != (_STAMP_LENGTH + 1) * len(texts) or not joined.isascii():
-        return None
-    data = joined.encode("ascii")
-    chars = np.frombuffer(data, dtype=np.uint8).reshape(len(texts), _STAMP_LENGTH + 1)
-    marks_ok = all((chars[:, at] == ord(mark)).all() for at, mark in _STAMP_MARKS.items())
-    signs = chars[:, 19]
-    digits = chars[:, _STAMP_DIGITS].astype(np.int64) - ord("0")
-    if not (
-        marks_ok
-        and ((signs == ord("+")) | (signs == ord("-"))).all()
-        and ((digits >= 0) & (digits <= 9)).all()
-    ):
-        return None
-    hours, minutes = digits[:, 14] * 10 + digits[:, 15], digits[:, 16] * 10 + digits[:, 17]
-    if not ((hours < 24) & (minutes < 60)).all():
-        return None
+    another layout or an impossible date or offset."""
+    seconds, odd = epoch_seconds_by_row(texts)
+    return None if len(odd) else seconds
+
+
+def epoch_seconds_by_row(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds since 1970 (UTC) of each timestamp in smmkit's layout, in one vectorised
+    pass; and the indexes of the texts in any other layout or with an impossible date or
+    offset (their seconds are 0: the loader parses those texts one by one)."""
+    count = len(texts)
+    seconds = np.zeros(count, dtype=np.int64)
+    valid = np.zeros(count, dtype=bool)
+    fits = np.fromiter(map(len, texts), dtype=np.int64, count=count) == _STAMP_LENGTH
+    rows = np.flatnonzero(fits)
+    if len(rows):
+        candidates = texts if len(rows) == count else list(compress(texts, fits))
+        # "replace": a non-ASCII character becomes one "?", which no position accepts.
+        data = ("\n".join(candidates) + "\n").encode("ascii", "replace")
+        chars = np.frombuffer(data, dtype=np.uint8).reshape(len(rows), _STAMP_LENGTH + 1)
+        signs = chars[:, 19]
+        digits = chars[:, _STAMP_DIGITS].astype(np.int64) - ord("0")
+        hours, minutes = digits[:, 14] * 10 + digits[:, 15], digits[:, 16] * 10 + digits[:, 17]
+        ok = (
+            (chars[:, _MARK_AT] == _MARK_BYTES).all(axis=1)
+            & ((signs == ord("+")) | (signs == ord("-")))
+            & ((digits >= 0) & (digits <= 9)).all(axis=1)
+            & (hours < 24)
+            & (minutes < 60)
+        )
+        local, known = _calendar_seconds(np.frombuffer(data, dtype=_LOCAL_TIME)["local"][ok])
+        ok[ok] = known
+        offset = np.where(signs == ord("-"), -1, 1) * (hours * 3600 + minutes * 60)
+        seconds[rows[ok]] = local[known] - offset[ok]
+        valid[rows[ok]] = True
+    return seconds, np.flatnonzero(~valid)
+
+
+def _calendar_seconds(local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds of "YYYY-MM-DDTHH:MM:SS" byte strings, and which exist in the calendar."""
     try:  # numpy checks the calendar: month 13, 30 February, hour 24 … raise
-        local = np.frombuffer(data, dtype=_LOCAL_TIME)["local"].astype("datetime64[s]")
+        return local.astype("datetime64[s]").astype(np.int64), np.ones(len(local), dtype=bool)
     except ValueError:
-        return None
-    offset = np.where(signs == ord("-"), -1, 1) * (hours * 3600 + minutes * 60)
-    return local.astype(np.int64) - offset
+        pass
+    seconds, known = np.zeros(len(local), dtype=np.int64), np.zeros(len(local), dtype=bool)
+    for index, text in enumerate(local):  # rare: a file with an impossible date
+        with contextlib.suppress(ValueError):
+            seconds[index] = np.datetime64(text.decode("ascii"), "s").astype(np.int64)
+            known[index] = True
+    return seconds, known
 
 
 # --- safe display of file names --------------------------------------------------------------
@@ -673,13 +675,16 @@ _INVALID = float("inf")
 
 @dataclass
 class _Rows:
-    """One file's kept answers before they join the chunk (so a failed fast path leaves none)."""
+    """Answers as lists: one file's kept answers before they join the chunk (so a failed
+    fast path leaves none), or the rows of several files staged in a :class:`_ColumnStore`.
+    """
 
+    file: list[int] = field(default_factory=list)  # staged rows only
     item: list[int] = field(default_factory=list)
     phase: list[int] = field(default_factory=list)
     module: list[int] = field(default_factory=list)
     attempt: Sequence[int] = field(default_factory=list)
-    score: Sequence[float | None] = field(default_factory=list)  # None: null (NaN when sealed)
+    score: Sequence[float | None] = field(default_factory=list)  # None: null (NaN when packed)
     max_score: Sequence[float | None] = field(default_factory=list)
     timestamp: Sequence[str] = field(default_factory=list)
     answer: list[int] = field(default_factory=list)  # codes into the chunk's answer texts
@@ -700,24 +705,25 @@ class ChunkBuilder:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.chunk = Chunk()
+        self.files: list[FileReport] = []
+        self._store = _ColumnStore()
         self.encoder = _Encoder()
         self.checkers = [_checker(spec, self.encoder) for spec in catalog.specs]
-        self._extra = _TextTable(self.chunk.extra_items)
-        self._phases = _TextTable(self.chunk.extra_phases)
-        self._modules = _TextTable(self.chunk.modules)
+        self._extra = _TextTable([])
+        self._phases = _TextTable([])
+        self._modules = _TextTable([])
         self._known_modules = frozenset(catalog.modules)
         self._likert_codes = frozenset(
             code for code, spec in enumerate(catalog.specs) if spec.kind == "likert"
         )
-        self._answers = _TextTable(self.chunk.answer_texts)
+        self._answers = _TextTable([])
         # (item code, raw JSON) → code of the checked answer text: answers recur in a group.
         self._answer_codes: dict[tuple[int, bytes], int] = {}
 
     def add_file(self, path: str) -> FileReport:
         report = FileReport(file=display_name(os.path.basename(path)))
-        file_index = len(self.chunk.files)
-        self.chunk.files.append(report)
+        file_index = len(self.files)
+        self.files.append(report)
         try:
             raw = read_capped(path)
             rows = self._decoded_rows(raw, report)
@@ -736,8 +742,19 @@ class ChunkBuilder:
                 rows = self._careful_rows(answers, dropped, unknown)
                 report.problems.extend(_summaries(report, dropped, unknown))
         report.kept = len(rows.item)
-        self._append(rows, file_index)
+        self._store.add(rows, file_index)
         return report
+
+    def finish(self) -> Chunk:
+        """The chunk of every file added."""
+        return Chunk(
+            files=self.files,
+            **self._store.finish(),
+            answer_texts=self._answers.texts,
+            extra_items=self._extra.texts,
+            extra_phases=self._phases.texts,
+            modules=self._modules.texts,
+        )
 
     def _exercise_code(self, item_id: Any) -> int | None:
         if type(item_id) is str and self.catalog.is_exercise(item_id):
@@ -948,23 +965,79 @@ class ChunkBuilder:
         self._collect_ratings(rows, {row: values[row] for row in self._likert_rows(rows.item)})
         return rows
 
-    def _append(self, rows: _Rows, file_index: int) -> None:
-        chunk = self.chunk
-        offset = len(chunk.item)
-        chunk.file.extend([file_index] * len(rows.item))
-        chunk.item.extend(rows.item)
-        chunk.phase.extend(rows.phase)
-        chunk.module.extend(rows.module)
-        chunk.attempt.extend(rows.attempt)
-        chunk.score.extend(rows.score)
-        chunk.max_score.extend(rows.max_score)
-        chunk.timestamp_texts.extend(rows.timestamp)
-        chunk.answer.extend(rows.answer)
+
+class _ColumnStore:
+    """The rows of many files as numpy columns.
+
+    Rows are staged in lists (cheap to extend) and packed into numpy pieces every
+    `PACK_ROWS` rows. Packing keeps a worker's memory compact: kept as lists, every row
+    would hold about 120 bytes of pointers, ints and a timestamp string instead of 40, and
+    on this kind of machine each new page of memory costs a page fault of several µs.
+    """
+
+    _CODES = (
+        "file", "item", "phase", "module", "attempt", "answer",
+        "rating_row", "rating_competency", "rating_value",
+    )  # fmt: skip
+    _SCORES = ("score", "max_score")
+
+    def __init__(self) -> None:
+        self.rows = 0  # packed rows
+        self.staged = _Rows()
+        self._pieces: dict[str, list[np.ndarray]] = {
+            name: [] for name in (*self._CODES, *self._SCORES, "timestamp_seconds")
+        }
+        self._odd_rows: list[np.ndarray] = []
+        self._odd_texts: list[str] = []
+
+    def add(self, rows: _Rows, file_index: int) -> None:
+        staged = self.staged
+        first_row = self.rows + len(staged.item)  # of this file in the chunk
+        staged.file.extend([file_index] * len(rows.item))
+        staged.item.extend(rows.item)
+        staged.phase.extend(rows.phase)
+        staged.module.extend(rows.module)
+        staged.attempt.extend(rows.attempt)
+        staged.score.extend(rows.score)
+        staged.max_score.extend(rows.max_score)
+        staged.timestamp.extend(rows.timestamp)
+        staged.answer.extend(rows.answer)
         if rows.rating_row:
-            rated = rows.rating_row
-            chunk.rating_row.extend(rated if offset == 0 else [offset + r for r in rated])
-            chunk.rating_competency.extend(rows.rating_competency)
-            chunk.rating_value.extend(rows.rating_value)
+            staged.rating_row.extend([first_row + row for row in rows.rating_row])
+            staged.rating_competency.extend(rows.rating_competency)
+            staged.rating_value.extend(rows.rating_value)
+        if len(staged.item) >= PACK_ROWS:
+            self.pack()
+
+    def pack(self) -> None:
+        staged, pieces = self.staged, self._pieces
+        for name in self._CODES:
+            values = getattr(staged, name)
+            pieces[name].append(np.fromiter(values, dtype=_CODE, count=len(values)))
+        for name in self._SCORES:  # floats or None (→ NaN), checked when they were added
+            pieces[name].append(np.array(getattr(staged, name), dtype=np.float64))
+        seconds, odd = epoch_seconds_by_row(staged.timestamp)
+        pieces["timestamp_seconds"].append(seconds)
+        if len(odd):
+            self._odd_rows.append(odd + self.rows)
+            self._odd_texts.extend(staged.timestamp[row] for row in odd)
+        self.rows += len(staged.item)
+        self.staged = _Rows()
+
+    def finish(self) -> dict[str, Any]:
+        """The columns by name (numpy arrays) and the odd timestamps."""
+        self.pack()
+        columns: dict[str, Any] = {
+            name: np.concatenate(parts) for name, parts in self._pieces.items()
+        }
+        columns["odd_timestamp_rows"] = (
+            np.concatenate(self._odd_rows) if self._odd_rows else np.empty(0, dtype=np.int64)
+        )
+        columns["odd_timestamp_texts"] = self._odd_texts
+        return columns
+
+
+PACK_ROWS = 8192  # lists of 8192 pointers (64 KB) are reused by malloc, not mapped anew
 
 
 def _summaries(report: FileReport, dropped: Counter, unknown: Counter) -> list[str]:
@@ -988,8 +1061,7 @@ def parse_files(paths: list[str], catalog: Catalog) -> Chunk:
     with gc_paused():
         for path in paths:
             builder.add_file(path)
-    builder.chunk.seal()
-    return builder.chunk
+        return builder.finish()
 
 
 @contextlib.contextmanager
