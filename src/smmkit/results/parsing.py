@@ -690,13 +690,15 @@ _INVALID = float("inf")
 @dataclass
 class _Rows:
     """Answers as lists: one file's kept answers before they join the chunk (so a failed
-    fast path leaves none), or the rows of several files staged in a :class:`_ColumnStore`.
+    fast path leaves none), or the rows of several files staged in a :class:`_ColumnStore`
+    (then `file` holds (file index, rows) per file).
     """
 
-    file: list[int] = field(default_factory=list)  # staged rows only
+    file: list[tuple[int, int]] = field(default_factory=list)
+
     item: list[int] = field(default_factory=list)
     phase: list[int] = field(default_factory=list)
-    module: list[int] = field(default_factory=list)
+    module: dict[int, int] = field(default_factory=dict)  # row → recorded module (exercises)
     attempt: Sequence[int] = field(default_factory=list)
     score: Sequence[float | None] = field(default_factory=list)  # None: null (NaN when packed)
     max_score: Sequence[float | None] = field(default_factory=list)
@@ -780,9 +782,11 @@ class ChunkBuilder:
 
     def _resolve_exercises(
         self, codes: list[int | None], ids: Sequence[Any], modules: Sequence[Any]
-    ) -> list[int] | None:
-        """Codes for exercise rows (in place) and the module codes; None if an id is unknown."""
-        module_codes = [-1] * len(codes)
+    ) -> dict[int, int] | None:
+        """Codes for exercise rows (in place) and their recorded modules (row → module code,
+        known modules only: bank items take their module from the bank); None if an id is
+        unknown."""
+        module_codes: dict[int, int] = {}
         if None in codes:
             for row, code in enumerate(codes):
                 if code is None:
@@ -790,7 +794,8 @@ class ChunkBuilder:
                     if code is None:
                         return None
                     codes[row] = code
-                    module_codes[row] = self._module_code(modules[row])
+                    if (module := self._module_code(modules[row])) >= 0:
+                        module_codes[row] = module
         return module_codes
 
     def _decoded_rows(self, raw: bytes, report: FileReport) -> _Rows | None:
@@ -969,7 +974,8 @@ class ChunkBuilder:
             rows.item.append(code)
             phase_code = _PHASE_OR_NONE.get(phase)
             rows.phase.append(3 + self._phases.code(phase) if phase_code is None else phase_code)
-            rows.module.append(self._module_code(module) if code < 0 else -1)
+            if code < 0 and (module_code := self._module_code(module)) >= 0:
+                rows.module[len(rows.item) - 1] = module_code
             rows.attempt.append(attempt)
             rows.score.append(_score_value(entry.get("score")))
             rows.max_score.append(_score_value(entry.get("max_score")))
@@ -986,12 +992,13 @@ class _ColumnStore:
     Rows are staged in lists (cheap to extend) and packed into numpy pieces every
     `PACK_ROWS` rows. Packing keeps a worker's memory compact: kept as lists, every row
     would hold about 120 bytes of pointers, ints and a timestamp string instead of 40, and
-    on this kind of machine each new page of memory costs a page fault of several µs.
+    on this kind of machine each new page of memory costs a page fault of several µs. The
+    file of each row and the recorded modules (exercises only) are kept as runs and as
+    sparse pairs.
     """
 
     _CODES = (
-        "file", "item", "phase", "module", "attempt", "answer",
-        "rating_row", "rating_competency", "rating_value",
+        "item", "phase", "attempt", "answer", "rating_row", "rating_competency", "rating_value",
     )  # fmt: skip
     _SCORES = ("score", "max_score")
 
@@ -1001,21 +1008,26 @@ class _ColumnStore:
         self._pieces: dict[str, list[np.ndarray]] = {
             name: [] for name in (*self._CODES, *self._SCORES, "timestamp_seconds")
         }
+        self._file_runs: list[tuple[int, int]] = []  # (file index, rows)
+        self._module_rows: list[int] = []
+        self._module_codes: list[int] = []
         self._odd_rows: list[np.ndarray] = []
         self._odd_texts: list[str] = []
 
     def add(self, rows: _Rows, file_index: int) -> None:
         staged = self.staged
         first_row = self.rows + len(staged.item)  # of this file in the chunk
-        staged.file.extend([file_index] * len(rows.item))
+        self._file_runs.append((file_index, len(rows.item)))
         staged.item.extend(rows.item)
         staged.phase.extend(rows.phase)
-        staged.module.extend(rows.module)
         staged.attempt.extend(rows.attempt)
         staged.score.extend(rows.score)
         staged.max_score.extend(rows.max_score)
         staged.timestamp.extend(rows.timestamp)
         staged.answer.extend(rows.answer)
+        if rows.module:
+            self._module_rows.extend(first_row + row for row in rows.module)
+            self._module_codes.extend(rows.module.values())
         if rows.rating_row:
             staged.rating_row.extend([first_row + row for row in rows.rating_row])
             staged.rating_competency.extend(rows.rating_competency)
@@ -1044,6 +1056,15 @@ class _ColumnStore:
         columns: dict[str, Any] = {
             name: np.concatenate(parts) for name, parts in self._pieces.items()
         }
+        files, counts = (
+            np.array(self._file_runs, dtype=np.int64).reshape(-1, 2).T
+            if self._file_runs
+            else (np.empty(0, dtype=np.int64),) * 2
+        )
+        columns["file"] = np.repeat(files.astype(_CODE), counts)
+        module = np.full(self.rows, -1, dtype=_CODE)
+        module[self._module_rows] = self._module_codes
+        columns["module"] = module
         columns["odd_timestamp_rows"] = (
             np.concatenate(self._odd_rows) if self._odd_rows else np.empty(0, dtype=np.int64)
         )
