@@ -26,7 +26,7 @@ import os
 import re
 import stat
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
@@ -733,8 +733,10 @@ class ChunkBuilder:
             code for code, spec in enumerate(catalog.specs) if spec.kind == "likert"
         )
         self._answers = _TextTable([])
-        # (item code, raw JSON) → code of the checked answer text: answers recur in a group.
-        self._answer_codes: dict[tuple[int, bytes], int] = {}
+        # Item code → raw JSON → code of the checked answer text: answers recur in a group.
+        # (One dict per item: no key tuple to build and hash per answer.)
+        self._answer_codes: defaultdict[int, dict[bytes, int]] = defaultdict(dict)
+        self._remembered = 0
 
     def add_file(self, path: str) -> FileReport:
         report = FileReport(file=display_name(os.path.basename(path)))
@@ -820,14 +822,15 @@ class ChunkBuilder:
             likert = self._decoded_likert(codes, raws)
             if likert is None:
                 return None
-            keys = list(zip(codes, map(bytes, raws), strict=True))
-            answers = list(map(self._answer_codes.get, keys))
+            texts = list(map(bytes, raws))
+            answers = list(map(dict.get, map(self._answer_codes.__getitem__, codes), texts))
             if None in answers:
                 for row, answer in enumerate(answers):
                     if answer is None:
-                        answer = answers[row] = self._answer_code(keys[row], likert.get(row))
+                        answer = self._answer_code(codes[row], texts[row], likert.get(row))
                         if answer is None:
                             return None
+                        answers[row] = answer
             rows.item, rows.module, rows.answer = codes, module_codes, answers
             rows.phase = list(map(_PHASE_OR_NONE.__getitem__, phases))
             # msgspec checked the types: attempts are ints in range, scores floats or None.
@@ -852,12 +855,11 @@ class ChunkBuilder:
         except msgspec.DecodeError:  # ValidationError included
             return None
 
-    def _answer_code(self, key: tuple[int, bytes], checked: Any = None) -> int | None:
+    def _answer_code(self, code: int, raw: bytes, checked: Any = None) -> int | None:
         """The code of a raw answer's checked JSON text, None if it does not fit its item.
 
         `checked`: the answer already decoded and checked (likert ratings), if it was.
         """
-        code, raw = key
         if checked is not None:
             text = self.encoder.encode(checked)
         else:
@@ -868,9 +870,11 @@ class ChunkBuilder:
             text = self.checkers[code](value) if code >= 0 else self.encoder.encode(value)
         if text is None:
             return None
-        if len(self._answer_codes) >= MAX_REMEMBERED_ANSWERS:
+        if self._remembered >= MAX_REMEMBERED_ANSWERS:
             self._answer_codes.clear()
-        answer = self._answer_codes[key] = self._answers.code(text)
+            self._remembered = 0
+        answer = self._answer_codes[code][raw] = self._answers.code(text)
+        self._remembered += 1
         return answer
 
     def _fast_rows(self, answers: list) -> _Rows | None:
