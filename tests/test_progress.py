@@ -547,3 +547,12 @@ def test_json_answers_round_trip_through_the_file(answer: object) -> None:
         record = ProgressStore(participant, Path(directory)).record("q", answer, None, None)
         assert record.answer == answer
         assert ProgressStore(participant, Path(directory)).latest("q") == record
+
+
+def test_every_forbidden_name_character_is_unprintable():
+    # normalize_name skips the per-character check for printable names: that is sound only
+    # if no forbidden character is printable.
+    forbidden = [
+        chr(code) for code in range(sys.maxunicode + 1) if progress_module._is_forbidden(chr(code))
+    ]
+    assert forbidden and not any(char.isprintable() for char in forbidden)

@@ -268,10 +268,13 @@ def _read_all(fd: int, limit: int, expected: int) -> bytes:
 
     The first read asks for exactly that plus one byte: ``os.read`` allocates the whole
     buffer it is asked for, and a buffer of `limit` bytes per file costs page faults that
-    took three quarters of the read time. Smaller reads follow if the file is longer.
+    took three quarters of the read time. Smaller reads follow if the file is longer or
+    the first read returned less than fstat reported.
     """
     data = os.read(fd, min(limit, expected + 1))
-    if not data or len(data) >= limit:
+    # Exactly the size fstat reported, though one byte more was asked for: the end of the
+    # file (no second read to see it).
+    if not data or len(data) >= limit or len(data) == expected:
         return data
     parts = [data]
     size = len(data)
