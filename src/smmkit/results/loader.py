@@ -119,7 +119,8 @@ def result_files(folder: Path) -> list[str]:
                 and not CORRUPT_PATTERN.search(name)
             ):
                 names.append(name)
-    return [os.path.join(folder, name) for name in sorted(names)]
+    prefix = os.path.join(os.fspath(folder), "")  # joined once, not per file
+    return [prefix + name for name in sorted(names)]
 
 
 def _start_method() -> tuple[str, int]:
