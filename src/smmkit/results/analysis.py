@@ -140,6 +140,10 @@ class View:
         self.weight = item_weights(bank, self.items)[self.item] if len(self.items) else np.zeros(0)
         in_bank_scored = {i for ids in scored_items(bank).values() for i in ids}
         self.bank_scored_item = np.array([i in in_bank_scored for i in self.items], dtype=bool)
+        # Scored answers to items of the bank's quiz sets (completion and module shares).
+        self.bank_scored = (
+            self.scored & self.bank_scored_item[self.item] if len(self.item) else self.scored
+        )
 
     def rows(self, mask: np.ndarray) -> np.ndarray:
         return np.flatnonzero(mask)
@@ -203,7 +207,7 @@ def completion(answers: pd.DataFrame | View, bank: Bank) -> pd.DataFrame:
     """
     v = as_view(answers, bank)
     names = list(bank.modules)
-    rows = v.first & v.scored & v.bank_scored_item[v.item] if len(v.item) else v.first
+    rows = v.first & v.bank_scored
     module = _bank_module(v, names, rows)
     person = v.person[rows]
     keep = module >= 0
@@ -327,7 +331,7 @@ def quiz_set_summary(answers: pd.DataFrame | View, bank: Bank) -> pd.DataFrame:
 
 def _module_shares(v: View, mask: np.ndarray, names: list[str]) -> np.ndarray:
     """Mean over participants of their points share per module (NaN without answers)."""
-    rows = v.rows(mask & v.scored & v.bank_scored_item[v.item]) if len(v.item) else v.rows(mask)
+    rows = v.rows(mask & v.bank_scored)
     module = _bank_module(v, names, rows)
     keep = module >= 0
     rows, module = rows[keep], module[keep]
