@@ -92,11 +92,11 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
         if chunk.extra_phases:
             local = _remap(chunk.extra_phases, phase_index, phases)
             phase = np.where(phase >= 3, local[np.clip(phase - 3, 0, None)], phase)
-        module = np.asarray(chunk.module)
+        module = chunk.module_column()
         if chunk.modules:
             table = np.array([module_index[m] for m in chunk.modules], dtype=np.int64)
             module = np.where(module >= 0, table[np.clip(module, 0, None)], -1)
-        parts["file"].append(np.asarray(chunk.file, dtype=np.int64) + len(files))
+        parts["file"].append(chunk.file_column().astype(np.int64) + len(files))
         parts["item"].append(item)
         parts["phase"].append(phase)
         parts["module"].append(module)

@@ -86,14 +86,17 @@ class Chunk:
     repeat a lot). Scores: NaN = null, +inf = not a finite number (the loader applies the
     range rules per item type). Timestamps are seconds since 1970 (UTC) where the text has
     smmkit's own layout; the rows in `odd_timestamp_rows` have another one, and the loader
-    parses their `odd_timestamp_texts`. Rating rows index the chunk's answers.
+    parses their `odd_timestamp_texts`. Rating rows index the chunk's answers. The file of
+    each row and the recorded modules travel as runs and sparse pairs (a quarter less to
+    pickle): :meth:`file_column` and :meth:`module_column` expand them.
     """
 
     files: list[FileReport]
-    file: np.ndarray
+    file_runs: np.ndarray  # (file index, rows) per file with rows, in row order
     item: np.ndarray
     phase: np.ndarray
-    module: np.ndarray
+    module_rows: np.ndarray  # rows with a recorded module (exercises only) …
+    module_codes: np.ndarray  # … and its code
     attempt: np.ndarray
     score: np.ndarray
     max_score: np.ndarray
@@ -111,6 +114,16 @@ class Chunk:
 
     def __len__(self) -> int:
         return len(self.item)
+
+    def file_column(self) -> np.ndarray:
+        """The file index of every row."""
+        return np.repeat(self.file_runs[:, 0], self.file_runs[:, 1])
+
+    def module_column(self) -> np.ndarray:
+        """The recorded module code of every row (-1: none)."""
+        module = np.full(len(self), -1, dtype=_CODE)
+        module[self.module_rows] = self.module_codes
+        return module
 
     # Chunks travel from parser processes as pickles: one joined string per text list is
     # about 4× cheaper to pickle than hundreds of thousands of small strings.
@@ -1008,6 +1021,7 @@ class _ColumnStore:
         "item", "phase", "attempt", "answer", "rating_row", "rating_competency", "rating_value",
     )  # fmt: skip
     _SCORES = ("score", "max_score")
+    _SMALL = frozenset({"rating_competency", "rating_value"})  # competency codes, ratings 1..5
 
     def __init__(self) -> None:
         self.rows = 0  # packed rows
@@ -1046,7 +1060,8 @@ class _ColumnStore:
         staged, pieces = self.staged, self._pieces
         for name in self._CODES:
             values = getattr(staged, name)
-            pieces[name].append(np.fromiter(values, dtype=_CODE, count=len(values)))
+            dtype = np.int8 if name in self._SMALL else _CODE
+            pieces[name].append(np.fromiter(values, dtype=dtype, count=len(values)))
         for name in self._SCORES:  # floats or None (→ NaN), checked when they were added
             pieces[name].append(np.array(getattr(staged, name), dtype=np.float64))
         seconds, odd = epoch_seconds_by_row(staged.timestamp)
@@ -1063,15 +1078,9 @@ class _ColumnStore:
         columns: dict[str, Any] = {
             name: np.concatenate(parts) for name, parts in self._pieces.items()
         }
-        files, counts = (
-            np.array(self._file_runs, dtype=np.int64).reshape(-1, 2).T
-            if self._file_runs
-            else (np.empty(0, dtype=np.int64),) * 2
-        )
-        columns["file"] = np.repeat(files.astype(_CODE), counts)
-        module = np.full(self.rows, -1, dtype=_CODE)
-        module[self._module_rows] = self._module_codes
-        columns["module"] = module
+        columns["file_runs"] = np.array(self._file_runs, dtype=_CODE).reshape(-1, 2)
+        columns["module_rows"] = np.array(self._module_rows, dtype=np.int64)
+        columns["module_codes"] = np.array(self._module_codes, dtype=_CODE)
         columns["odd_timestamp_rows"] = (
             np.concatenate(self._odd_rows) if self._odd_rows else np.empty(0, dtype=np.int64)
         )
