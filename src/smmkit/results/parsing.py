@@ -514,9 +514,11 @@ def _checker(spec: ItemSpec, encoder: _Encoder) -> Callable[[Any], str | None]:
     return check
 
 
-def likert_ratings(spec: ItemSpec, answer: Any) -> tuple[list[int], list[int]] | None:
+def likert_ratings(
+    spec: ItemSpec, answer: Any, checked: bool = False
+) -> tuple[list[int], list[int]] | None:
     """Competency codes and ratings of the rated known statements, or None if the shape is
-    wrong.
+    wrong (`checked`: msgspec already checked it).
 
     Statements no longer in the bank are ignored; ``null`` means "not rated".
     """
@@ -525,7 +527,7 @@ def likert_ratings(spec: ItemSpec, answer: Any) -> tuple[list[int], list[int]] |
     competencies = list(map(spec.statements.get, answer))
     ratings = list(answer.values())
     # The usual answer: every statement known and rated (checked at C speed).
-    if None not in competencies and None not in ratings and _ratings_ok(ratings):
+    if None not in competencies and None not in ratings and (checked or _ratings_ok(ratings)):
         return competencies, ratings
     kept_competencies, kept_ratings = [], []
     for competency, value in zip(competencies, ratings, strict=True):
@@ -856,7 +858,7 @@ class ChunkBuilder:
                 scores,
                 maxes,
             )
-            self._collect_ratings(rows, likert)
+            self._collect_ratings(rows, likert, checked=True)
         report.answers = len(records)
         person = document.participant
         report.key, report.name = _identity(person.key, person.name, report.problems)
@@ -941,11 +943,14 @@ class ChunkBuilder:
             return ()
         return compress(range(len(codes)), map(self._likert_codes.__contains__, codes))
 
-    def _collect_ratings(self, rows: _Rows, values: Mapping[int, Any]) -> None:
-        """Likert ratings of the rows; `values`: row → answer of every likert row."""
+    def _collect_ratings(
+        self, rows: _Rows, values: Mapping[int, Any], checked: bool = False
+    ) -> None:
+        """Likert ratings of the rows; `values`: row → answer of every likert row
+        (`checked`: their shape was checked by msgspec)."""
         specs, codes = self.catalog.specs, rows.item
         for row, answer in values.items():
-            found = likert_ratings(specs[codes[row]], answer)
+            found = likert_ratings(specs[codes[row]], answer, checked)
             if found:
                 competencies, ratings = found
                 rows.rating_row.extend([row] * len(ratings))
