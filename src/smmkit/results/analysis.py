@@ -442,8 +442,11 @@ def item_analysis(
         variance = (squares[codes] - n[codes] * facility**2) / (n[codes] - 1)
     index: dict[int, float] = {}
     module, person, weight = v.module[rows], v.person[rows], v.weight[rows]
-    for code in np.flatnonzero(np.bincount(module + 1)) - 1:  # -1: exercises without module
-        part = module == code
+    # Rows grouped by module with one stable sort (-1: exercises without module), instead
+    # of one full-length mask per module.
+    order = np.argsort(module, kind="stable")
+    bounds = np.flatnonzero(np.diff(module[order])) + 1
+    for part in np.split(order, bounds):
         index.update(discrimination(person[part], item[part], share[part], weight[part]))
     # One row per item tells its module and competency (reversed: the first row wins).
     any_row = np.full(len(v.items), -1, dtype=np.int64)
