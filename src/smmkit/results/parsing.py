@@ -9,8 +9,9 @@ answers keeps its good ones; every problem becomes a German message for the trai
 never quotes personal data (only item ids that match the id pattern).
 
 Two readers give the same result: files exactly as smmkit writes them are decoded by msgspec
-into typed records (field types and ranges checked in C, each answer kept as raw JSON and
-checked once per distinct text); any file that does not fit that schema exactly is read again
+into typed records (field types and ranges checked in C, likert ratings decoded and checked by
+msgspec too, every other answer kept as raw JSON and checked once per distinct text and item);
+any file that does not fit that schema exactly is read again
 with the standard library's ``json`` and checked answer by answer, which is what names the
 problems.
 """
@@ -729,7 +730,8 @@ class _Rows:
 
 
 class ChunkBuilder:
-    """Appends the valid answers of files to one :class:`Chunk`.
+    """Adds the valid answers of files to a :class:`_ColumnStore`; :meth:`finish` makes the
+    :class:`Chunk`.
 
     Files exactly as smmkit writes them are decoded by msgspec (see the module docstring);
     others are parsed with ``json`` and take a column-wise fast path (C-level
