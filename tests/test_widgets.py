@@ -227,3 +227,50 @@ def test_unknown_id_is_a_clear_error(session):
         smmkit.quiz("beispiel.nope")
     with pytest.raises(smmkit.SmmkitError, match="is a single_choice, expected scenario"):
         smmkit.scenario("beispiel.sc-01")
+
+
+def _models(widget) -> list:
+    """The widget and every model it refers to (children, layout, style), once each."""
+    import ipywidgets as W
+
+    found, todo = {}, [widget]
+    while todo:
+        model = todo.pop()
+        if model.model_id in found:
+            continue
+        found[model.model_id] = model
+        for name in ("layout", "style"):
+            if isinstance(getattr(model, name, None), W.Widget):
+                todo.append(getattr(model, name))
+        todo.extend(getattr(model, "children", ()))
+    return list(found.values())
+
+
+def test_widgets_share_layout_and_style_models_and_never_change_them(named):
+    import ipywidgets as W
+    from ipywidgets.widgets.widget_string import HTMLStyle
+
+    from smmkit.widgets import shared
+
+    widgets = [inner(smmkit.quiz(item)) for item in ("beispiel.sc-01", "beispiel.ord-01")]
+    for widget in widgets:  # check, retry, check: the buttons' own layouts change
+        widget.check_button.click()
+        widget.retry_button.click()
+        widget.check_button.click()
+    scenario = inner(smmkit.scenario("beispiel.scn-01"))
+    scenario.choices.children[1].click()
+    models = [m for widget in [*widgets, scenario] for m in _models(widget)]
+    htmls = [m for m in models if isinstance(m, W.HTML)]
+    assert htmls and all(m.style is shared.HTML_STYLE for m in htmls)
+    # Far fewer layout and style models than widgets (each widget used to make its own).
+    own = {id(m) for m in models if isinstance(m, (W.Layout, HTMLStyle, W.ButtonStyle))}
+    assert len(own) < len(models) / 3
+    # Every shared model still has its own settings, whatever the widgets did.
+    for model, fresh in [
+        (shared.PLAIN, W.Layout()),
+        (shared.AUTO_WIDTH, W.Layout(width="auto")),
+        (shared.TEXT_WIDTH, W.Layout(max_width="52em")),
+        (shared.HTML_STYLE, HTMLStyle()),
+        (shared.BUTTON_STYLE, W.ButtonStyle()),
+    ]:
+        assert model.get_state() == fresh.get_state()

@@ -7,6 +7,7 @@ from typing import Any
 import ipywidgets as W
 
 from ..errors import UnknownItemError
+from . import shared as S
 from .assessment import ParticipantWidget, SelfAssessmentWidget
 from .base import CSS
 from .quizset import QuizSetWidget, make_item_widget
@@ -16,7 +17,7 @@ from .session import get_session
 
 def _styled(widget: W.Widget) -> W.Widget:
     # The stock labels truncate long option texts; a small stylesheet lets them wrap.
-    return W.VBox([W.HTML(CSS), widget])
+    return S.vbox([S.html(CSS), widget])
 
 
 def _lookup(item_id: str, expected: set[str] | None = None) -> Any:

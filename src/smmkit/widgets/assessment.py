@@ -12,6 +12,7 @@ from ..charts import radar
 from ..content.models import Likert
 from ..i18n import t
 from ..profiles import likert_profile, missing_ratings
+from . import shared as S
 from .base import _status, md
 from .session import Session, get_session
 
@@ -28,21 +29,19 @@ class SelfAssessmentWidget(W.VBox):
             radio = W.RadioButtons(
                 options=[(f"{i} – {label}", i) for i, label in enumerate(labels, start=1)],
                 value=None,
-                layout=W.Layout(width="auto"),
+                layout=S.AUTO_WIDTH,
             )
             radio.add_class("smmkit-likert-scale")
             self.sliders[statement.id] = radio
-            text = W.HTML(
-                f"<b>{number}.</b> {html.escape(statement.text)}", layout=W.Layout(max_width="52em")
-            )
-            rows.append(W.VBox([text, radio], layout=W.Layout(margin="0 0 8px 0")))
-        self.submit_button = W.Button(
+            text = S.html(f"<b>{number}.</b> {html.escape(statement.text)}", layout=S.TEXT_WIDTH)
+            rows.append(S.vbox([text, radio], layout=W.Layout(margin="0 0 8px 0")))
+        self.submit_button = S.button(
             description=t("button.save"), button_style="primary", tooltip=t("button.save")
         )
         self.submit_button.on_click(lambda _: self.submit())
-        self.status = W.HTML()
+        self.status = S.html()
         self.chart = W.Output()
-        header = [W.HTML(md(item.prompt), layout=W.Layout(max_width="52em"))]
+        header = [S.html(md(item.prompt), layout=S.TEXT_WIDTH)]
         super().__init__([*header, *rows, self.submit_button, self.status, self.chart])
         self.add_class("smmkit-likert")
         self._resume()
@@ -102,14 +101,14 @@ class ParticipantWidget(W.VBox):
             style={"description_width": "initial"},
             layout=W.Layout(width="32em"),
         )
-        self.save_button = W.Button(
+        self.save_button = S.button(
             description=t("button.save"), button_style="primary", tooltip=t("button.save")
         )
         self.save_button.on_click(lambda _: self.save())
         self.name.continuous_update = False
-        self.message = W.HTML()
-        self.hint = W.HTML(f"<small>{html.escape(t('participant.hint'))}</small>")
-        super().__init__([W.HBox([self.name, self.save_button]), self.hint, self.message])
+        self.message = S.html()
+        self.hint = S.html(f"<small>{html.escape(t('participant.hint'))}</small>")
+        super().__init__([S.hbox([self.name, self.save_button]), self.hint, self.message])
         self.add_class("smmkit-participant")
         person = self.session.participant
         if person:

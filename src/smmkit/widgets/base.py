@@ -10,6 +10,7 @@ import ipywidgets as W
 from ..grading import Feedback, Grade, grade
 from ..i18n import t
 from ..markup import md
+from . import shared as S
 from .session import Session, get_session
 
 # Text colours with ≥ 7:1 contrast on the light backgrounds below (WCAG AA needs 4.5:1).
@@ -78,28 +79,28 @@ class ItemWidget(W.VBox):
         self.on_graded: list = []
         header = []
         if show_title and item.title:
-            header.append(W.HTML(f"<h4>{html.escape(item.title)}</h4>"))
-        header.append(W.HTML(md(item.prompt), layout=W.Layout(max_width="52em")))
+            header.append(S.html(f"<h4>{html.escape(item.title)}</h4>"))
+        header.append(S.html(md(item.prompt), layout=S.TEXT_WIDTH))
         self.controls = self.build_controls()
-        self.check_button = W.Button(
+        self.check_button = S.button(
             description=t("button.check"),
             button_style="primary",
             tooltip=t("button.check"),
             layout=W.Layout(width="auto"),
         )
-        self.retry_button = W.Button(
+        self.retry_button = S.button(
             description=t("button.retry"), tooltip=t("button.retry"), layout=W.Layout(width="auto")
         )
         self.retry_button.layout.display = "none"
-        self.feedback = W.HTML()
-        self.status = W.HTML()
+        self.feedback = S.html()
+        self.status = S.html()
         self.check_button.on_click(lambda _: self.check())
         self.retry_button.on_click(lambda _: self.retry())
         super().__init__(
             [
                 *header,
                 self.controls,
-                W.HBox([self.check_button, self.retry_button]),
+                S.hbox([self.check_button, self.retry_button]),
                 self.feedback,
                 self.status,
             ]

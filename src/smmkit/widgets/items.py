@@ -10,6 +10,7 @@ import ipywidgets as W
 from ..content.models import GAP_PATTERN
 from ..grading import Grade, stable_order
 from ..i18n import t
+from . import shared as S
 from .base import ItemWidget, md
 
 WIDE = W.Layout(width="100%", max_width="52em")
@@ -51,7 +52,7 @@ class MultipleChoiceWidget(SingleChoiceWidget):
             )
             for i in order
         }
-        return W.VBox(list(self.boxes.values()))
+        return S.vbox(list(self.boxes.values()))
 
     def answer(self) -> list[int]:
         return sorted(i for i, box in self.boxes.items() if box.value)
@@ -91,7 +92,7 @@ class OrderingWidget(ItemWidget):
         )
         if self.order == list(range(count)) and count > 1:  # never start already solved
             self.order = self.order[1:] + self.order[:1]
-        self.rows = W.VBox()
+        self.rows = S.vbox()
         self._render()
         return self.rows
 
@@ -99,22 +100,22 @@ class OrderingWidget(ItemWidget):
         rows = []
         for position, step in enumerate(self.order):
             text = self.item.steps[step]
-            up = W.Button(
+            up = S.button(
                 description=t("button.up"),
                 tooltip=f"{t('button.up')}: {text}",
-                layout=W.Layout(width="auto"),
+                layout=S.AUTO_WIDTH,
             )
-            down = W.Button(
+            down = S.button(
                 description=t("button.down"),
                 tooltip=f"{t('button.down')}: {text}",
-                layout=W.Layout(width="auto"),
+                layout=S.AUTO_WIDTH,
             )
             up.disabled = position == 0
             down.disabled = position == len(self.order) - 1
             up.on_click(lambda _, p=position: self.move(p, -1))
             down.on_click(lambda _, p=position: self.move(p, +1))
-            label = W.HTML(f"<b>{position + 1}.</b> {html.escape(text)}")
-            rows.append(W.HBox([up, down, label], layout=W.Layout(align_items="center")))
+            label = S.html(f"<b>{position + 1}.</b> {html.escape(text)}")
+            rows.append(S.hbox([up, down, label], layout=W.Layout(align_items="center")))
         self.rows.children = rows
 
     def move(self, position: int, delta: int) -> None:
@@ -168,7 +169,7 @@ class MatchingWidget(ItemWidget):
         ]
         for dropdown in self.dropdowns:
             dropdown.add_class("smmkit-match-row")
-        return W.VBox([W.HTML(f'<ol class="smmkit-letter-list">{listing}</ol>'), *self.dropdowns])
+        return S.vbox([S.html(f'<ol class="smmkit-letter-list">{listing}</ol>'), *self.dropdowns])
 
     def answer(self) -> list[str | None]:
         return [d.value for d in self.dropdowns]
@@ -192,7 +193,7 @@ class FillBlanksWidget(ItemWidget):
             )
             for i in range(len(self.item.blanks))
         ]
-        return W.VBox([W.HTML(md(shown), layout=WIDE), *self.inputs])
+        return S.vbox([S.html(md(shown), layout=WIDE), *self.inputs])
 
     def answer(self) -> list[str]:
         return [box.value for box in self.inputs]
@@ -211,8 +212,8 @@ class NumericWidget(ItemWidget):
             layout=W.Layout(width="18em"),
             continuous_update=False,  # see FillBlanksWidget
         )
-        unit = W.HTML(html.escape(self.item.unit)) if self.item.unit else W.HTML()
-        return W.HBox([self.input, unit], layout=W.Layout(align_items="center"))
+        unit = S.html(html.escape(self.item.unit)) if self.item.unit else S.html()
+        return S.hbox([self.input, unit], layout=W.Layout(align_items="center"))
 
     def answer(self) -> str:
         return self.input.value
@@ -229,10 +230,10 @@ class FreeTextWidget(ItemWidget):
             layout=W.Layout(width="100%", max_width="52em", height="9em"),
             continuous_update=False,  # see FillBlanksWidget; the word count updates on leaving the field
         )
-        self.counter = W.HTML(t("label.words", count=0))
+        self.counter = S.html(t("label.words", count=0))
         self.text.observe(lambda change: self._count(change["new"]), names="value")
-        self.model = W.HTML()
-        return W.VBox([self.text, self.counter, self.model])
+        self.model = S.html()
+        return S.vbox([self.text, self.counter, self.model])
 
     def _count(self, value: str) -> None:
         self.counter.value = t("label.words", count=len(value.split()))

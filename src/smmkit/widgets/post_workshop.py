@@ -18,6 +18,7 @@ import ipywidgets as W
 
 from .. import posts
 from ..i18n import t
+from . import shared as S
 from .base import STYLE, _status, md, record_answer
 from .session import Session, get_session
 
@@ -64,10 +65,10 @@ class PostWorkshop(W.VBox):
         start = posts.profile(platform).key
         keyword_text = keywords if isinstance(keywords, str) else ", ".join(keywords)
 
-        header = [W.HTML(f"<h4>{html.escape(t('posts.title'))}</h4>")]
+        header = [S.html(f"<h4>{html.escape(t('posts.title'))}</h4>")]
         if task:
-            header.append(W.HTML(md(task), layout=W.Layout(max_width="52em")))
-        header.append(W.HTML(f"<p>{html.escape(t('posts.intro'))}</p>", layout=WIDE))
+            header.append(S.html(md(task), layout=S.TEXT_WIDTH))
+        header.append(S.html(f"<p>{html.escape(t('posts.intro'))}</p>", layout=WIDE))
 
         self.platform = W.Dropdown(
             options=[(p.name, p.key) for p in posts.PROFILES.values()],
@@ -75,7 +76,7 @@ class PostWorkshop(W.VBox):
             description=t("posts.platform.label"),
             style=LABEL_STYLE,
         )
-        self.platform_info = W.HTML(layout=WIDE)
+        self.platform_info = S.html(layout=WIDE)
         self.keywords = W.Text(
             value=keyword_text,
             description=t("posts.keywords.label"),
@@ -84,7 +85,7 @@ class PostWorkshop(W.VBox):
             style=LABEL_STYLE,
             layout=WIDE,
         )
-        self.keywords_hint = W.HTML(f"<small>{html.escape(t('posts.keywords.hint'))}</small>")
+        self.keywords_hint = S.html(f"<small>{html.escape(t('posts.keywords.hint'))}</small>")
         self.text = W.Textarea(
             value=text,
             description=t("posts.text.label"),
@@ -93,16 +94,16 @@ class PostWorkshop(W.VBox):
             style=LABEL_STYLE,
             layout=W.Layout(width="100%", max_width="52em", height="12em"),
         )
-        self.counter = W.HTML()
-        self.summary = W.HTML()
-        self.checks = W.HTML(layout=WIDE)
-        self.save_button = W.Button(
+        self.counter = S.html()
+        self.summary = S.html()
+        self.checks = S.html(layout=WIDE)
+        self.save_button = S.button(
             description=t("posts.button.save"),
             tooltip=t("posts.button.save"),
             button_style="primary",
-            layout=W.Layout(width="auto"),
+            layout=S.AUTO_WIDTH,
         )
-        self.status = W.HTML()
+        self.status = S.html()
         self.save_button.on_click(lambda _: self.save())
         for control in (self.platform, self.keywords, self.text):
             control.observe(lambda _change: self.update(), names="value")
@@ -116,10 +117,10 @@ class PostWorkshop(W.VBox):
                 self.keywords_hint,
                 self.text,
                 self.counter,
-                W.HTML(f"<b>{html.escape(t('posts.checks_heading'))}</b>"),
+                S.html(f"<b>{html.escape(t('posts.checks_heading'))}</b>"),
                 self.summary,
                 self.checks,
-                W.HTML(f"<small><em>{html.escape(t('posts.stand'))}</em></small>"),
+                S.html(f"<small><em>{html.escape(t('posts.stand'))}</em></small>"),
                 self.save_button,
                 self.status,
             ]

@@ -10,6 +10,7 @@ import ipywidgets as W
 from ..content.models import QuizSet
 from ..grading import Grade, grade_quiz_set
 from ..i18n import t
+from . import shared as S
 from .base import _status, format_points, md
 from .items import WIDGETS, ItemWidget
 from .session import Session, get_session
@@ -22,20 +23,20 @@ class QuizSetWidget(W.VBox):
         bank = self.session.bank
         self.items = {item_id: bank.items[item_id] for item_id in quiz_set.items}
         self.item_widgets: list[ItemWidget] = []
-        blocks: list[W.Widget] = [W.HTML(f"<h4>{html.escape(quiz_set.title)}</h4>")]
+        blocks: list[W.Widget] = [S.html(f"<h4>{html.escape(quiz_set.title)}</h4>")]
         total = len(quiz_set.items)
         for number, item_id in enumerate(quiz_set.items, start=1):
             widget = make_item_widget(self.items[item_id], self.session)
             widget.on_graded.append(self._graded)
             self.item_widgets.append(widget)
-            heading = W.HTML(f"<b>{t('label.question', number=number, total=total)}</b>")
+            heading = S.html(f"<b>{t('label.question', number=number, total=total)}</b>")
             blocks.append(
-                W.VBox(
+                S.vbox(
                     [heading, widget],
                     layout=W.Layout(border_bottom="1px solid #ccc", padding="6px 0"),
                 )
             )
-        self.summary = W.HTML()
+        self.summary = S.html()
         super().__init__([*blocks, self.summary])
         self.add_class("smmkit-quiz-set")
         self._update()

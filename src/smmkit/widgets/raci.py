@@ -32,6 +32,7 @@ from ..raci import (
     format_letters,
     letters_code,
 )
+from . import shared as S
 from .base import STYLE, _status, md, record_answer
 from .session import Session, get_session
 
@@ -74,12 +75,12 @@ class RaciExercise(W.VBox):
         self.last_findings: list[Finding] | None = None
         self.last_comparison: Comparison | None = None
 
-        header = W.HTML(
+        header = S.html(
             f"<h4>{html.escape(exercise.title)}</h4>"
             + md(exercise.context)
             + md(t("raci.intro"))
             + md(t("raci.legend")),
-            layout=W.Layout(max_width="52em"),
+            layout=S.TEXT_WIDTH,
         )
 
         options = [
@@ -87,12 +88,12 @@ class RaciExercise(W.VBox):
             for code in CELL_OPTIONS
         ]
         self.dropdowns: dict[tuple[str, str], W.Dropdown] = {}
-        cells: list[W.Widget] = [W.HTML(f"<b>{html.escape(t('raci.task_column'))}</b>")]
+        cells: list[W.Widget] = [S.html(f"<b>{html.escape(t('raci.task_column'))}</b>")]
         for role in exercise.roles:
             note = f"<br>{html.escape(role.note)}" if role.note else ""
             # Long German compounds must wrap inside the narrow column instead of overlapping.
             cells.append(
-                W.HTML(
+                S.html(
                     f'<div lang="de" style="line-height:1.2;overflow-wrap:anywhere;hyphens:auto">'
                     f"<b>{html.escape(role.short)}</b><br>"
                     f'<span style="font-size:85%">{html.escape(role.name)}{note}</span></div>'
@@ -100,7 +101,7 @@ class RaciExercise(W.VBox):
             )
         for task in exercise.tasks:
             cells.append(
-                W.HTML(
+                S.html(
                     f'<div lang="de" style="line-height:1.25;hyphens:auto"><b>{html.escape(task.name)}</b><br>'
                     f"<small>{html.escape(task.description)}</small></div>"
                 )
@@ -127,35 +128,35 @@ class RaciExercise(W.VBox):
             ),
         )
 
-        self.check_button = W.Button(
+        self.check_button = S.button(
             description=t("raci.button.check"),
             tooltip=t("raci.button.check"),
             button_style="primary",
-            layout=W.Layout(width="auto"),
+            layout=S.AUTO_WIDTH,
         )
-        self.model_button = W.Button(
+        self.model_button = S.button(
             description=t("raci.button.model"),
             tooltip=t("raci.button.model"),
             disabled=True,
-            layout=W.Layout(width="auto"),
+            layout=S.AUTO_WIDTH,
         )
-        self.clear_button = W.Button(
+        self.clear_button = S.button(
             description=t("raci.button.clear"),
             tooltip=t("raci.button.clear"),
-            layout=W.Layout(width="auto"),
+            layout=S.AUTO_WIDTH,
         )
         self.check_button.on_click(lambda _: self.check())
         self.model_button.on_click(lambda _: self.show_model())
         self.clear_button.on_click(lambda _: self.clear())
 
-        self.findings = W.HTML(layout=W.Layout(max_width="52em"))
-        self.model_view = W.HTML(layout=W.Layout(max_width="60em"))
-        self.status = W.HTML()
+        self.findings = S.html(layout=S.TEXT_WIDTH)
+        self.model_view = S.html(layout=W.Layout(max_width="60em"))
+        self.status = S.html()
         super().__init__(
             [
                 header,
                 self.grid,
-                W.HBox([self.check_button, self.model_button, self.clear_button]),
+                S.hbox([self.check_button, self.model_button, self.clear_button]),
                 self.findings,
                 self.status,
                 self.model_view,

@@ -10,6 +10,7 @@ from ..content.models import Scenario
 from ..grading import Feedback
 from ..i18n import t
 from ..scenarios import ScenarioRun, max_score
+from . import shared as S
 from .base import _status, feedback_html, format_points, md, record_answer
 from .session import Session, get_session
 
@@ -21,15 +22,15 @@ class ScenarioPlayer(W.VBox):
         self.scenario = scenario
         self.session = session or get_session()
         self.run = ScenarioRun(scenario)
-        self.intro = W.HTML(f"<h4>{html.escape(scenario.title)}</h4>{md(scenario.prompt)}")
-        self.last_feedback = W.HTML()
-        self.story = W.HTML(layout=W.Layout(max_width="52em"))
-        self.choices = W.VBox()
-        self.score_line = W.HTML()
-        self.status = W.HTML()
-        self.restart_button = W.Button(description=t("button.restart"), tooltip=t("button.restart"))
+        self.intro = S.html(f"<h4>{html.escape(scenario.title)}</h4>{md(scenario.prompt)}")
+        self.last_feedback = S.html()
+        self.story = S.html(layout=S.TEXT_WIDTH)
+        self.choices = S.vbox()
+        self.score_line = S.html()
+        self.status = S.html()
+        self.restart_button = S.button(description=t("button.restart"), tooltip=t("button.restart"))
         self.restart_button.on_click(lambda _: self.restart())
-        self.previous = W.HTML()
+        self.previous = S.html()
         super().__init__(
             [
                 self.intro,
@@ -73,7 +74,7 @@ class ScenarioPlayer(W.VBox):
             self.story.value = text
             buttons = []
             for index, choice in enumerate(node.choices or []):
-                button = W.Button(
+                button = S.button(
                     description=choice.text,
                     tooltip=choice.text,
                     layout=W.Layout(width="auto", max_width="52em", height="auto"),
@@ -81,7 +82,7 @@ class ScenarioPlayer(W.VBox):
                 button.add_class("smmkit-choice")
                 button.on_click(lambda _, i=index: self.choose(i))
                 buttons.append(button)
-            self.choices.children = [W.HTML(f"<b>{t('scenario.decision')}:</b>"), *buttons]
+            self.choices.children = [S.html(f"<b>{t('scenario.decision')}:</b>"), *buttons]
             return
         ending = node.ending
         rating = t(f"scenario.rating.{ending.rating}")

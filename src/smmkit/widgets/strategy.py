@@ -21,6 +21,7 @@ import ipywidgets as W
 
 from .. import strategy as S
 from ..i18n import t
+from . import shared as SW
 from .base import STYLE, _status, md, record_answer
 from .session import Session, get_session
 
@@ -86,13 +87,13 @@ class StrategyCanvas(W.VBox):
         self.model_seen = False
         self.last_checks: dict[str, list[S.Check]] = {}
 
-        header = W.HTML(
+        header = SW.html(
             f"<h4>{html.escape(t('strategy.title'))}</h4>"
             + md(t("strategy.intro"))
             + f"<p><small>{html.escape(t('strategy.save_hint'))}</small></p>",
             layout=WIDE,
         )
-        self.overview = W.HTML()
+        self.overview = SW.html()
         self.fields: dict[str, W.Textarea] = {}
         self.check_views: dict[str, W.HTML] = {}
         blocks: list[W.Widget] = []
@@ -113,9 +114,9 @@ class StrategyCanvas(W.VBox):
                 area.observe(lambda _change, sid=section.id: self.update(sid), names="value")
                 self.fields[field_id] = area
                 controls.append(area)
-            self.check_views[section.id] = W.HTML(layout=WIDE)
+            self.check_views[section.id] = SW.html(layout=WIDE)
             blocks.append(self._block(section.title, section.hint, controls, section.id))
-        self.check_views["stimmigkeit"] = W.HTML(layout=WIDE)
+        self.check_views["stimmigkeit"] = SW.html(layout=WIDE)
         blocks.append(
             self._block(
                 t("strategy.section.stimmigkeit.title"),
@@ -125,33 +126,33 @@ class StrategyCanvas(W.VBox):
             )
         )
 
-        self.save_button = W.Button(
+        self.save_button = SW.button(
             description=t("strategy.button.save"),
             tooltip=t("strategy.button.save"),
             button_style="primary",
-            layout=W.Layout(width="auto"),
+            layout=SW.AUTO_WIDTH,
         )
-        self.summary_button = W.Button(
+        self.summary_button = SW.button(
             description=t("strategy.button.summary"),
             tooltip=t("strategy.button.summary"),
-            layout=W.Layout(width="auto"),
+            layout=SW.AUTO_WIDTH,
         )
-        self.model_button = W.Button(
+        self.model_button = SW.button(
             description=t("strategy.button.model"),
             tooltip=t("strategy.button.model"),
             disabled=True,
-            layout=W.Layout(width="auto"),
+            layout=SW.AUTO_WIDTH,
         )
         self.save_button.on_click(lambda _: self.save())
         self.summary_button.on_click(lambda _: self.show_summary())
         self.model_button.on_click(lambda _: self.show_model())
-        self.status = W.HTML()
-        self.summary = W.HTML(layout=W.Layout(width="100%", max_width="62em"))
-        self.model_view = W.HTML(layout=W.Layout(width="100%", max_width="62em"))
+        self.status = SW.html()
+        self.summary = SW.html(layout=W.Layout(width="100%", max_width="62em"))
+        self.model_view = SW.html(layout=W.Layout(width="100%", max_width="62em"))
 
         self.ratings: dict[str, W.RadioButtons] = {}
         rubric_parts: list[W.Widget] = [
-            W.HTML(
+            SW.html(
                 f"<h4>{html.escape(t('strategy.selfcheck.heading'))}</h4>"
                 + md(t("strategy.selfcheck.intro")),
                 layout=WIDE,
@@ -178,31 +179,31 @@ class StrategyCanvas(W.VBox):
             )
             self.ratings[criterion.id] = radio
             rubric_parts += [
-                W.HTML(
+                SW.html(
                     f"<p style='margin:10px 0 2px'><b>{html.escape(criterion.title)}</b> – "
                     f"{html.escape(criterion.question)}</p>",
                     layout=WIDE,
                 ),
                 radio,
             ]
-        self.rate_button = W.Button(
+        self.rate_button = SW.button(
             description=t("strategy.button.rate"),
             tooltip=t("strategy.button.rate"),
             button_style="primary",
-            layout=W.Layout(width="auto"),
+            layout=SW.AUTO_WIDTH,
         )
         self.rate_button.on_click(lambda _: self.save_rating())
-        self.rating_feedback = W.HTML(layout=WIDE)
-        rubric_box = W.VBox([*rubric_parts, W.HBox([self.rate_button]), self.rating_feedback])
+        self.rating_feedback = SW.html(layout=WIDE)
+        rubric_box = SW.vbox([*rubric_parts, SW.hbox([self.rate_button]), self.rating_feedback])
         rubric_box.add_class("smmkit-strategy-selfcheck")
 
         super().__init__(
             [
-                W.HTML(CSS),
+                SW.html(CSS),
                 header,
                 self.overview,
                 *blocks,
-                W.HBox([self.save_button, self.summary_button, self.model_button]),
+                SW.hbox([self.save_button, self.summary_button, self.model_button]),
                 self.status,
                 self.summary,
                 self.model_view,
@@ -214,11 +215,11 @@ class StrategyCanvas(W.VBox):
         self._resume()
 
     def _block(self, title: str, hint: str, controls: list[W.Widget], key: str) -> W.VBox:
-        head = W.HTML(
+        head = SW.html(
             f"<h5 style='margin:14px 0 2px'>{html.escape(title)}</h5>"
             f"<div style='max-width:52em'><small>{html.escape(hint)}</small></div>"
         )
-        block = W.VBox([head, *controls, self.check_views[key]])
+        block = SW.vbox([head, *controls, self.check_views[key]])
         block.add_class("smmkit-strategy-section")
         block.add_class(f"smmkit-strategy-{key}")
         return block
