@@ -282,3 +282,21 @@ def test_answers_as_plain_text_column_give_the_same_counts(mixed, fixture_bank):
     plain = mixed.answers.assign(answer=mixed.answers["answer"].astype(object))
     assert option_counts(plain, fixture_bank).equals(option_counts(mixed.answers, fixture_bank))
     assert free_texts(plain, fixture_bank).equals(free_texts(mixed.answers, fixture_bank))
+
+
+def test_sections_in_threads_give_the_same_analysis(mixed, fixture_bank):
+    together, alone = analyse(mixed, fixture_bank), analyse(mixed, fixture_bank, threads=1)
+    for name in together.__dataclass_fields__:
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(getattr(together, name)), pd.DataFrame(getattr(alone, name))
+        )
+
+
+def test_module_means_are_over_participants_with_answers(mixed, fixture_bank, tmp_path):
+    table = analyse(mixed, fixture_bank).modules.set_index("module")
+    assert (table["participants"] > 0).all()
+    assert table[["mean_first", "mean_latest"]].stack().between(0, 1).all()
+    (tmp_path / "leer").mkdir()
+    empty = analyse(load_results(tmp_path / "leer", fixture_bank), fixture_bank).modules
+    assert (empty["participants"] == 0).all()
+    assert empty[["mean_first", "mean_latest"]].isna().all().all()

@@ -21,6 +21,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -340,13 +341,12 @@ def _module_shares(v: View, mask: np.ndarray, names: list[str]) -> np.ndarray:
         person, module, len(names), len(v.people), v.fraction[rows] * v.weight[rows]
     )
     weight = _pair_sums(person, module, len(names), len(v.people), v.weight[rows])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(weight > 0, points / np.where(weight > 0, weight, 1), np.nan)
-        return (
-            np.nanmean(np.where(weight > 0, share, np.nan), axis=0)
-            if len(v.people)
-            else (np.full(len(names), np.nan))
-        )
+    # Mean over the participants with answers in the module; none: NaN. (Computed by hand:
+    # nanmean warns about empty modules, and silencing warnings is not thread-safe.)
+    answered = weight > 0
+    share = np.where(answered, points / np.where(answered, weight, 1), 0.0)
+    counts = answered.sum(axis=0)
+    return np.where(counts > 0, share.sum(axis=0) / np.maximum(counts, 1), np.nan)
 
 
 def module_summary(
@@ -356,15 +356,11 @@ def module_summary(
 
     `done` is :func:`completion` if already computed.
     """
-    import warnings
-
     v = as_view(answers, bank)
     if done is None:
         done = completion(v, bank)
     names = list(bank.modules)
-    with warnings.catch_warnings():  # an empty module has no mean: NaN is the answer
-        warnings.simplefilter("ignore", RuntimeWarning)
-        first, latest = _module_shares(v, v.first, names), _module_shares(v, v.latest, names)
+    first, latest = _module_shares(v, v.first, names), _module_shares(v, v.latest, names)
     records = []
     for index, (name, module) in enumerate(bank.modules.items()):
         active = done[name] > 0
@@ -850,18 +846,46 @@ class Analysis:
     profile: pd.DataFrame
 
 
-def analyse(loaded: LoadedResults, bank: Bank) -> Analysis:
-    """Every analysis of the report (pure: the loaded tables and the bank in, tables out)."""
+def analyse(loaded: LoadedResults, bank: Bank, *, threads: int = 2) -> Analysis:
+    """Every analysis of the report (pure: the loaded tables and the bank in, tables out).
+
+    The sections only read the shared view, and most of their time is in numpy, which
+    releases the GIL: `threads` run them side by side (1: one after the other).
+    """
     view = View(loaded.answers, bank)
-    options, done = option_counts(view, bank), completion(view, bank)
+
+    def items() -> tuple[pd.DataFrame, pd.DataFrame]:
+        options = option_counts(view, bank)
+        return options, item_analysis(view, bank, options)
+
+    def modules() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        done = completion(view, bank)
+        return done, quiz_set_summary(view, bank), module_summary(view, bank, done)
+
+    def scenarios_and_texts() -> tuple[pd.DataFrame, ...]:
+        return (
+            scenario_endings(view, bank),
+            scenario_paths(view, bank),
+            free_texts(view, bank),
+            competency_profile(view, loaded.ratings, bank),
+        )
+
+    sections = (items, modules, scenarios_and_texts)
+    if threads > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            results = [future.result() for future in [pool.submit(s) for s in sections]]
+    else:
+        results = [section() for section in sections]
+    (options, item_table), (done, quiz_sets, module_table), rest = results
+    endings, paths, texts, profile = rest
     return Analysis(
         completion=done,
-        quiz_sets=quiz_set_summary(view, bank),
-        modules=module_summary(view, bank, done),
-        items=item_analysis(view, bank, options),
+        quiz_sets=quiz_sets,
+        modules=module_table,
+        items=item_table,
         options=options,
-        endings=scenario_endings(view, bank),
-        paths=scenario_paths(view, bank),
-        free_texts=free_texts(view, bank),
-        profile=competency_profile(view, loaded.ratings, bank),
+        endings=endings,
+        paths=paths,
+        free_texts=texts,
+        profile=profile,
     )
