@@ -161,13 +161,6 @@ _STAMP_MARKS = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":", 22: ":", 25: "\n"}
 _LOCAL_TIME = np.dtype([("local", "S19"), ("offset", "S7")])
 
 
-def epoch_seconds(texts: Sequence[str]) -> np.ndarray | None:
-    """Seconds since 1970 (UTC) of timestamps in smmkit's layout, or None if any text has
-    another layout or an impossible date or offset."""
-    seconds, odd = epoch_seconds_by_row(texts)
-    return None if len(odd) else seconds
-
-
 def epoch_seconds_by_row(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Seconds since 1970 (UTC) of each timestamp in smmkit's layout, in one vectorised
     pass; and the indexes of the texts in any other layout or with an impossible date or
