@@ -161,10 +161,6 @@ class View:
         codes, uniques = pd.factorize(column.to_numpy()[rows])
         return codes, np.asarray(uniques, dtype=object)
 
-    def answer_texts(self, rows: np.ndarray) -> np.ndarray:
-        codes, texts = self.answer_codes(rows)
-        return texts[codes]
-
     def of_types(self, types: Iterable[str]) -> np.ndarray:
         """Row mask: items of these types."""
         wanted = np.isin(self.item_types, list(types)) if len(self.items) else np.zeros(0, bool)

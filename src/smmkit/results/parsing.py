@@ -702,11 +702,8 @@ _INVALID = float("inf")
 @dataclass
 class _Rows:
     """Answers as lists: one file's kept answers before they join the chunk (so a failed
-    fast path leaves none), or the rows of several files staged in a :class:`_ColumnStore`
-    (then `file` holds (file index, rows) per file).
+    fast path leaves none), or the rows of several files staged in a :class:`_ColumnStore`.
     """
-
-    file: list[tuple[int, int]] = field(default_factory=list)
 
     item: list[int] = field(default_factory=list)
     phase: list[int] = field(default_factory=list)
