@@ -68,7 +68,12 @@ def _remap(local: list[str], interner: dict[str, int], names: list[str]) -> np.n
 
 
 def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
-    """Concatenate chunks, turning chunk-local codes into global ones."""
+    """Concatenate chunks, turning chunk-local codes into global ones.
+
+    The result is the same whichever parser read which file: files and their rows come in
+    the folder's order, and names (answer texts, exercise ids, phases) are numbered in the
+    order rows first use them (names no kept row uses are left out).
+    """
     n_items = len(catalog.item_ids)
     module_index = {name: i for i, name in enumerate(catalog.modules)}
     extra_items: list[str] = []
@@ -77,13 +82,17 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
     phase_index = {name: i for i, name in enumerate(phases)}
     parts: dict[str, list] = {k: [] for k in ("file", "item", "phase", "module", "attempt")}
     parts.update({k: [] for k in ("score", "max_score", "rr", "rc", "rv", "ts", "answer")})
+    parts.update({k: [] for k in ("run_file", "run_length")})
     answer_texts: list[str] = []
     answer_index: dict[str, int] = {}
-    files: list[FileReport] = []
+    files: list[FileReport] = [None] * sum(len(c.files) for c in chunks)  # type: ignore[list-item]
     row_offset = 0
     # Chunk columns stay 32-bit until the one concatenation per column casts them: every
     # extra copy of a million-row column costs page faults as well as the copy.
     for chunk in chunks:
+        positions = np.asarray(chunk.positions, dtype=np.int64)
+        for position, report in zip(positions.tolist(), chunk.files, strict=True):
+            files[position] = report
         item = np.asarray(chunk.item)
         if chunk.extra_items:
             extras = _remap(chunk.extra_items, extra_index, extra_items)
@@ -96,7 +105,9 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
         if chunk.modules:
             table = np.array([module_index[m] for m in chunk.modules], dtype=np.int64)
             module = np.where(module >= 0, table[np.clip(module, 0, None)], -1)
-        parts["file"].append(chunk.file_column().astype(np.int64) + len(files))
+        parts["file"].append(positions[chunk.file_column()])
+        parts["run_file"].append(positions[chunk.file_runs[:, 0]])
+        parts["run_length"].append(chunk.file_runs[:, 1])
         parts["item"].append(item)
         parts["phase"].append(phase)
         parts["module"].append(module)
@@ -110,14 +121,13 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
         # Equal answers share one code across chunks, so the analysis counts codes, not texts.
         answer_codes = _remap(chunk.answer_texts, answer_index, answer_texts)
         parts["answer"].append(answer_codes[np.asarray(chunk.answer)])
-        files.extend(chunk.files)
         row_offset += len(chunk)
 
     def cat(name: str, dtype) -> np.ndarray:
         return np.concatenate(parts[name], dtype=dtype) if parts[name] else np.empty(0, dtype)
 
     # Codes stay 32-bit (they index small tables): half the memory of a million-row column.
-    return Columns(
+    columns = Columns(
         file=cat("file", np.int32),
         item=cat("item", np.int32),
         phase=cat("phase", np.int32),
@@ -135,6 +145,74 @@ def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:
         extra_items=extra_items,
         phases=phases,
     )
+    order = _folder_order(cat("run_file", np.int64), cat("run_length", np.int64))
+    if order is not None:
+        _reorder_rows(columns, order)
+    _number_names_by_first_use(columns, n_items)
+    return columns
+
+
+def _folder_order(run_file: np.ndarray, run_length: np.ndarray) -> np.ndarray | None:
+    """The row order that puts files in folder order (each file's rows are one run), or
+    None if they are in that order already."""
+    if len(run_file) < 2 or bool((run_file[1:] > run_file[:-1]).all()):
+        return None
+    run_start = np.cumsum(run_length) - run_length
+    runs = np.argsort(run_file, kind="stable")
+    length = run_length[runs]
+    new_start = np.cumsum(length) - length
+    return np.repeat(run_start[runs] - new_start, length) + np.arange(int(length.sum()))
+
+
+_ROW_COLUMNS = (
+    "file", "item", "phase", "module", "attempt", "score", "max_score", "timestamp", "answer",
+)  # fmt: skip
+
+
+def _reorder_rows(columns: Columns, order: np.ndarray) -> None:
+    """Rows in `order` (new row i is old row order[i]); ratings follow their rows."""
+    for name in _ROW_COLUMNS:
+        setattr(columns, name, getattr(columns, name)[order])
+    new_row = np.empty_like(order)
+    new_row[order] = np.arange(len(order))
+    rating_row = new_row[columns.rating_row]
+    by_row = np.argsort(rating_row, kind="stable")
+    columns.rating_row = rating_row[by_row]
+    columns.rating_competency = columns.rating_competency[by_row]
+    columns.rating_value = columns.rating_value[by_row]
+
+
+def _first_use_codes(codes: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """For names 0..count-1 used by `codes`: the names in order of first use, and each
+    name's new code (-1: unused)."""
+    first = np.full(count, len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    used = np.flatnonzero(first < len(codes))
+    names = used[np.argsort(first[used], kind="stable")]
+    new_code = np.full(count, -1, dtype=np.int64)
+    new_code[names] = np.arange(len(names))
+    return names, new_code
+
+
+def _number_names_by_first_use(columns: Columns, n_items: int) -> None:
+    names, new_code = _first_use_codes(columns.answer, len(columns.answer_texts))
+    columns.answer = new_code[columns.answer].astype(np.int32)
+    columns.answer_texts = [columns.answer_texts[i] for i in names.tolist()]
+    if columns.extra_items:
+        extra = columns.item >= n_items
+        names, new_code = _first_use_codes(columns.item[extra] - n_items, len(columns.extra_items))
+        columns.item[extra] = n_items + new_code[columns.item[extra] - n_items]
+        columns.extra_items = [columns.extra_items[i] for i in names.tolist()]
+    fixed = len(PHASES) + 1  # none, then the known phases: always present, in this order
+    if len(columns.phases) > fixed:
+        extra = columns.phase >= fixed
+        names, new_code = _first_use_codes(
+            columns.phase[extra] - fixed, len(columns.phases) - fixed
+        )
+        columns.phase[extra] = fixed + new_code[columns.phase[extra] - fixed]
+        columns.phases = columns.phases[:fixed] + [
+            columns.phases[fixed + i] for i in names.tolist()
+        ]
 
 
 # --- score rules ---------------------------------------------------------------------------

@@ -12,12 +12,9 @@ completion counts an item as done after any attempt; quiz-set and module scores 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
-import threading
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,21 +27,11 @@ from ..content.validate import Bank
 from ..errors import SmmkitError
 from .catalog import EXERCISE, build_catalog
 from .columns import Columns, apply_score_rules, combine, keep_rows
-from .parsing import (
-    MAX_ATTEMPT,
-    Chunk,
-    FileReport,
-    display_name,
-    gc_paused,
-    init_worker,
-    parse_files,
-    parse_files_in_worker,
-)
+from .parallel import default_workers, parse_in_parallel
+from .parsing import MAX_ATTEMPT, FileReport, display_name, gc_paused
 
 IGNORED_NAMES = frozenset({"participant.json"})
 CORRUPT_PATTERN = re.compile(r"\.corrupt-[^/]*\.json$")
-PARALLEL_MIN_FILES = 600  # below this, starting worker processes costs more than it saves
-MAX_WORKERS = 8
 
 ANSWER_COLUMNS = (
     "participant_key",
@@ -121,41 +108,6 @@ def result_files(folder: Path) -> list[str]:
                 names.append(name)
     prefix = os.path.join(os.fspath(folder), "")  # joined once, not per file
     return [prefix + name for name in sorted(names)]
-
-
-def _start_method() -> tuple[str, int]:
-    """How to start parser processes, and from how many files on that pays off.
-
-    fork is fastest (workers inherit the imported package), but forking a process that runs
-    other threads (a Jupyter kernel) can deadlock a child; forkserver workers start clean
-    and import the package themselves (about 0.5 s each), so they pay off later.
-    """
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return "fork", PARALLEL_MIN_FILES
-    if "forkserver" in methods:
-        return "forkserver", 4 * PARALLEL_MIN_FILES
-    return "spawn", 8 * PARALLEL_MIN_FILES
-
-
-def _default_workers(files: int) -> int:
-    if files < _start_method()[1]:
-        return 1
-    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
-
-
-def _parse(paths: list[str], catalog, workers: int) -> list[Chunk]:
-    if workers <= 1 or len(paths) < 2 * workers:
-        return [parse_files(paths, catalog)]
-    # Contiguous slices keep the sorted file order; several per worker even out the load.
-    parts = workers * 4
-    size = -(-len(paths) // parts)
-    slices = [paths[i : i + size] for i in range(0, len(paths), size)]
-    context = multiprocessing.get_context(_start_method()[0])
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=init_worker, initargs=(catalog,)
-    ) as pool:
-        return list(pool.map(parse_files_in_worker, slices))
 
 
 # --- participants and duplicates -------------------------------------------------------------
@@ -374,7 +326,8 @@ def _file_warnings(files: list[FileReport]) -> list[ResultWarning]:
 def load_results(folder: str | Path, bank: Bank, *, workers: int | None = None) -> LoadedResults:
     """Read every result file in `folder` (see the module docstring for the rules).
 
-    `workers`: parser processes (default: one per CPU core for large folders, else 1).
+    `workers`: parsing processes, this one included (default: one per CPU core for large
+    folders, else 1).
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -386,8 +339,8 @@ def load_results(folder: str | Path, bank: Bank, *, workers: int | None = None) 
 def _load(folder: Path, bank: Bank, workers: int | None) -> LoadedResults:
     paths = result_files(folder)
     catalog = build_catalog(bank)
-    workers = _default_workers(len(paths)) if workers is None else workers
-    columns = combine(_parse(paths, catalog, workers), catalog)
+    workers = default_workers(len(paths)) if workers is None else workers
+    columns = combine(parse_in_parallel(paths, catalog, workers), catalog)
     keep_rows(columns, apply_score_rules(columns, bank, catalog))
     warnings = _file_warnings(columns.files)
     identity = _identities(columns.files, warnings)

@@ -1,6 +1,6 @@
 """Read participant result files safely and turn their answers into columns.
 
-Runs in worker processes, so it imports no pandas (numpy only) and gets the bank as a
+Runs in helper processes too (see :mod:`~smmkit.results.parallel`), so it imports no pandas (numpy only) and gets the bank as a
 :class:`~smmkit.results.catalog.Catalog`. Nothing in a file is ever executed: a file is read
 only if it is a regular file (no symlink, FIFO or device) of at most ``MAX_FILE_BYTES``
 (checked on the open descriptor before reading), parsed as strict JSON (``NaN``/``Infinity``
@@ -46,8 +46,8 @@ MAX_NUMBER = 1e15  # larger numbers in answers are not typed by people; they wou
 KEY_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _NAN = float("nan")
-# 32-bit codes and counts in chunks: every value is bounded (attempts by MAX_ATTEMPT, codes by
-# the number of files and distinct texts), and chunks pickle at half the size of 64-bit ones.
+# 32-bit codes and counts while parsing: every value is bounded (attempts by MAX_ATTEMPT, codes
+# by the number of files and distinct texts); finished chunks use the narrowest type that fits.
 _CODE = np.int32
 _PHASE_CODES = {phase: code for code, phase in enumerate(PHASES, start=1)}  # 0 = no phase
 
@@ -93,6 +93,7 @@ class Chunk:
     """
 
     files: list[FileReport]
+    positions: np.ndarray  # of each file in the folder's sorted file list
     file_runs: np.ndarray  # (file index, rows) per file with rows, in row order
     item: np.ndarray
     phase: np.ndarray
@@ -732,6 +733,7 @@ class ChunkBuilder:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.files: list[FileReport] = []
+        self._positions: list[int] = []
         self._store = _ColumnStore()
         self.encoder = _Encoder()
         self.checkers = [_checker(spec, self.encoder) for spec in catalog.specs]
@@ -748,10 +750,13 @@ class ChunkBuilder:
         self._answer_codes: defaultdict[int, dict[bytes, int]] = defaultdict(dict)
         self._remembered = 0
 
-    def add_file(self, path: str) -> FileReport:
+    def add_file(self, path: str, position: int | None = None) -> FileReport:
+        """Parse one file; `position`: its place in the folder's file list (default: the
+        order files are added in)."""
         report = FileReport(file=display_name(os.path.basename(path)))
         file_index = len(self.files)
         self.files.append(report)
+        self._positions.append(file_index if position is None else position)
         try:
             raw = read_capped(path)
             rows = self._decoded_rows(raw, report)
@@ -777,6 +782,7 @@ class ChunkBuilder:
         """The chunk of every file added."""
         return Chunk(
             files=self.files,
+            positions=np.array(self._positions, dtype=np.int64),
             **self._store.finish(),
             answer_texts=self._answers.texts,
             extra_items=self._extra.texts,
@@ -1073,7 +1079,8 @@ class _ColumnStore:
         """The columns by name (numpy arrays) and the odd timestamps."""
         self.pack()
         columns: dict[str, Any] = {
-            name: np.concatenate(parts) for name, parts in self._pieces.items()
+            name: np.concatenate(parts, dtype=_narrowest(parts) if name in self._CODES else None)
+            for name, parts in self._pieces.items()
         }
         columns["file_runs"] = np.array(self._file_runs, dtype=_CODE).reshape(-1, 2)
         columns["module_rows"] = np.array(self._module_rows, dtype=np.int64)
@@ -1083,6 +1090,20 @@ class _ColumnStore:
         )
         columns["odd_timestamp_texts"] = self._odd_texts
         return columns
+
+
+def _narrowest(pieces: list[np.ndarray]) -> type:
+    """The smallest integer type that holds every value of `pieces`: chunks travel between
+    processes, and most codes (items, phases, attempts) fit in one or two bytes."""
+    if not any(len(piece) for piece in pieces):
+        return np.int8
+    low = min(int(piece.min()) for piece in pieces if len(piece))
+    high = max(int(piece.max()) for piece in pieces if len(piece))
+    for kind in (np.int8, np.int16, np.int32):
+        limits = np.iinfo(kind)
+        if limits.min <= low and high <= limits.max:
+            return kind
+    return np.int64
 
 
 PACK_ROWS = 8192  # lists of 8192 pointers (64 KB) are reused by malloc, not mapped anew
@@ -1103,12 +1124,21 @@ def _summaries(report: FileReport, dropped: Counter, unknown: Counter) -> list[s
     return lines
 
 
-def parse_files(paths: list[str], catalog: Catalog) -> Chunk:
-    """Parse `paths` in order into one chunk (never raises for bad file contents)."""
+def parse_files(
+    paths: Sequence[str], catalog: Catalog, positions: Sequence[int] | None = None
+) -> Chunk:
+    """Parse `paths` in order into one chunk (never raises for bad file contents).
+
+    `positions`: the place of each path in the folder's file list (default: 0, 1, 2 …).
+    """
     builder = ChunkBuilder(catalog)
     with gc_paused():
-        for path in paths:
-            builder.add_file(path)
+        if positions is None:
+            for path in paths:
+                builder.add_file(path)
+        else:
+            for path, position in zip(paths, positions, strict=True):
+                builder.add_file(path, position)
         return builder.finish()
 
 
@@ -1127,17 +1157,3 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-# Worker processes get the catalog once (initializer), not with every task.
-_WORKER_CATALOG: Catalog | None = None
-
-
-def init_worker(catalog: Catalog) -> None:
-    global _WORKER_CATALOG
-    _WORKER_CATALOG = catalog
-
-
-def parse_files_in_worker(paths: list[str]) -> Chunk:
-    assert _WORKER_CATALOG is not None, "init_worker was not called"
-    return parse_files(paths, _WORKER_CATALOG)

@@ -1,0 +1,123 @@
+"""Parsing in several processes: every file once, the same columns whoever parsed what."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from results_support import record, write_participant, write_raw
+
+from smmkit.results import load_results, parallel
+from smmkit.results.catalog import build_catalog
+from smmkit.results.columns import Columns, _first_use_codes, combine
+from smmkit.results.loader import result_files
+from smmkit.results.parsing import parse_files
+
+
+def mixed_folder(folder: Path, people: int) -> list[str]:
+    """Files that use answer texts, exercise ids and phase names in varying order, and a few
+    that are skipped or only partly usable."""
+    for number in range(people):
+        answers = [
+            record("beispiel.sc-01", number % 3, 1.0 if number % 3 == 0 else 0.0),
+            record("beispiel.num-01", f"{number % 7},0 %", 0.0, minute=1),
+            record("beispiel.tf-01", number % 2 == 0, 1.0, minute=2, phase="vorher"),
+        ]
+        if number % 5 == 0:
+            answers.append(record(f"team.raci-{number % 4}", {"x": number % 3}, None, None))
+        if number % 7 == 0:
+            answers.append(record("beispiel.sc-01", 1, 0.0, attempt=2, phase=f"runde-{number}"))
+        if number % 11 == 0:
+            answers.append(record("beispiel.tf-01", "kein Wahrheitswert", 1.0))  # dropped
+        write_participant(folder, f"Person {number:03d}", answers)
+    write_raw(folder, "kaputt.json", "{")
+    write_participant(folder, "Person 000", [record("beispiel.sc-01", 2, 0.0)], filename="zz.json")
+    return result_files(folder)
+
+
+def assert_same_columns(one: Columns, two: Columns) -> None:
+    for field in fields(Columns):
+        a, b = getattr(one, field.name), getattr(two, field.name)
+        if isinstance(a, np.ndarray):
+            np.testing.assert_array_equal(a, b, err_msg=field.name)
+            assert a.dtype == b.dtype, field.name
+        else:
+            assert a == b, field.name
+
+
+def test_chunks_of_interleaved_files_combine_to_the_folder_order(tmp_path, fixture_bank):
+    paths = mixed_folder(tmp_path, 60)
+    catalog = build_catalog(fixture_bank)
+    whole = combine([parse_files(paths, catalog)], catalog)
+    positions = np.arange(len(paths))
+    parts = [positions[start::3] for start in (2, 0, 1)]  # every third file, out of order
+    chunks = [parse_files([paths[i] for i in part], catalog, part.tolist()) for part in parts]
+    assert_same_columns(combine(chunks, catalog), whole)
+
+
+def test_names_are_numbered_in_order_of_first_use(tmp_path, fixture_bank):
+    paths = mixed_folder(tmp_path, 30)
+    catalog = build_catalog(fixture_bank)
+    columns = combine([parse_files(paths, catalog)], catalog)
+    first_answers = list(dict.fromkeys(columns.answer.tolist()))
+    assert first_answers == list(range(len(columns.answer_texts)))
+    extra = columns.item[columns.item >= len(catalog.item_ids)] - len(catalog.item_ids)
+    assert list(dict.fromkeys(extra.tolist())) == list(range(len(columns.extra_items)))
+    assert columns.extra_items == ["team.raci-0", "team.raci-1", "team.raci-2", "team.raci-3"]
+    assert columns.phases[:3] == ["", "vorher", "nachher"]
+    assert columns.phases[3:] == [f"runde-{n}" for n in range(0, 30, 7)]
+
+
+def test_unused_names_are_left_out():
+    names, new_code = _first_use_codes(np.array([2, 0, 2, 3]), 5)
+    assert names.tolist() == [2, 0, 3] and new_code.tolist() == [1, -1, 0, 2, -1]
+
+
+def test_processes_sharing_the_work_give_the_sequential_result(tmp_path, fixture_bank):
+    paths = mixed_folder(tmp_path, 120)
+    catalog = build_catalog(fixture_bank)
+    chunks = parallel.parse_in_parallel(paths, catalog, workers=3, batch_files=1)
+    held = np.sort(np.concatenate([chunk.positions for chunk in chunks]))
+    np.testing.assert_array_equal(held, np.arange(len(paths)))  # every file exactly once
+    assert_same_columns(combine(chunks, catalog), combine([parse_files(paths, catalog)], catalog))
+
+
+def _take_everything_and_die(paths, catalog, batches, out) -> None:
+    while batches.take() is not None:
+        pass
+    os._exit(3)
+
+
+def test_files_a_helper_took_are_parsed_again_if_it_dies(tmp_path, fixture_bank, monkeypatch):
+    paths = mixed_folder(tmp_path, 600)
+    catalog = build_catalog(fixture_bank)
+    assert parallel.start_method()[0] == "fork"  # the helper runs the function patched here
+    monkeypatch.setattr(parallel, "_help", _take_everything_and_die)
+    chunks = parallel.parse_in_parallel(paths, catalog, workers=2, batch_files=1)
+    assert len(chunks) == 2  # this process's share, then what the helper took and lost
+    assert len(chunks[1].files) > 0
+    assert_same_columns(combine(chunks, catalog), combine([parse_files(paths, catalog)], catalog))
+
+
+def test_loading_with_several_processes_is_the_same_as_with_one(tmp_path, fixture_bank):
+    mixed_folder(tmp_path, 80)
+    one = load_results(tmp_path, fixture_bank, workers=1)
+    three = load_results(tmp_path, fixture_bank, workers=3)
+    for name in ("answers", "ratings", "participants"):
+        pd.testing.assert_frame_equal(getattr(one, name), getattr(three, name))
+    assert one.warnings == three.warnings and one.files == three.files
+
+
+def test_batches_are_handed_out_once_and_in_order():
+    batches = parallel.Batches(10, 4)
+    assert [batches.take() for _ in range(4)] == [range(0, 4), range(4, 8), range(8, 10), None]
+
+
+@pytest.mark.parametrize("files, expected", [(10, 1), (10_000, min(os.cpu_count() or 1, 8))])
+def test_small_folders_are_parsed_in_this_process(files, expected, monkeypatch):
+    monkeypatch.setattr(parallel, "start_method", lambda: ("fork", parallel.PARALLEL_MIN_FILES))
+    assert parallel.default_workers(files) == expected
