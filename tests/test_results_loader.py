@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from results_support import document, record, write_participant, write_raw
 
 from smmkit.progress import participant_key
-from smmkit.results import ResultsError, load_results, parsing
+from smmkit.results import ResultsError, load_results, loader, parsing
 from smmkit.results.loader import ANSWER_COLUMNS
 from smmkit.results.parsing import KEY_PATTERN, MAX_FILE_BYTES
 
@@ -341,6 +341,32 @@ def test_same_name_with_other_key_is_merged_under_the_newest(folder, fixture_ban
     assert len(loaded.participants) == 2
 
 
+REPORT = st.builds(
+    parsing.FileReport,
+    file=st.text(max_size=5),
+    skipped=st.booleans(),
+    key=st.sampled_from(["a-1", "b-2", "c-3", "d-4"]),
+    name=st.sampled_from(["Anna", "anna", "Bert", "Cem", "Dora"]),
+    updated=st.sampled_from(["", "2026-03-01T09:00:00+00:00", "2026-03-02T09:00:00+00:00"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(reports=st.lists(REPORT, max_size=6))
+def test_one_participant_per_file_unless_a_key_or_name_repeats(reports):
+    grouped = loader._grouped_identities(reports, [])
+    distinct = loader._distinct_identities(reports)
+    used = [r for r in reports if not r.skipped]
+    repeats = len({r.key for r in used}) < len(used) or len(
+        {r.name.casefold() for r in used}
+    ) < len(used)
+    assert (distinct is None) == repeats
+    if distinct is not None:
+        assert distinct.participant_of_file.tolist() == grouped.participant_of_file.tolist()
+        assert (distinct.keys, distinct.names) == (grouped.keys, grouped.names)
+        assert (distinct.sources, distinct.merged) == (grouped.sources, grouped.merged)
+
+
 def test_invalid_key_is_derived_from_the_name(folder, fixture_bank):
     write_participant(folder, "Jörg Müller", GOOD, key="../../etc/passwd", filename="j.json")
     loaded = load(folder, fixture_bank)
@@ -559,6 +585,32 @@ def test_files_as_smmkit_writes_them_take_the_schema_reader(folder, fixture_bank
     assert taken == [True, True]
     assert_same_results(loaded, load_with_json_reader_only(folder, fixture_bank))
     assert list(loaded.ratings["rating"]) == [4]
+
+
+@pytest.mark.parametrize("remembered", [parsing.MAX_REMEMBERED_ANSWERS, 2])
+def test_ratings_of_repeated_likert_answers_are_each_answers_own(
+    tmp_path, fixture_bank, monkeypatch, remembered
+):
+    """Ratings are worked out once per distinct answer (and again after the memo is
+    cleared): every row still gets exactly the ratings of its own answer, in its order."""
+    monkeypatch.setattr(parsing, "MAX_REMEMBERED_ANSWERS", remembered)
+    answers = [
+        {"k1": 4, "t1": 2}, {"t1": 2, "k1": 4}, {"k1": 4, "t1": 2}, {"s1": 5, "c1": None},
+        {"k1": 4, "t1": 2}, {"c1": 1, "x9": 3}, {"s1": 5, "c1": None},
+    ]  # fmt: skip
+    for number, answer in enumerate(answers):
+        phase = ("vorher", "nachher")[number % 2]
+        write_participant(tmp_path, f"Person {number}", [record("beispiel.lik-01", answer, None,
+                          None, phase=phase)])  # fmt: skip
+    loaded = load(tmp_path, fixture_bank)
+    ratings = loaded.ratings.merge(loaded.participants, on="participant_key")
+    competency = {"k1": "kommunikation", "t1": "team", "s1": "strategie", "c1": "kreativitaet"}
+    for number, answer in enumerate(answers):
+        mine = ratings[ratings["participant"] == f"Person {number}"]
+        expected = [[competency[s], v] for s, v in answer.items() if s in competency and v]
+        assert mine[["competency", "rating"]].values.tolist() == expected, answer
+        assert set(mine["phase"]) <= {("vorher", "nachher")[number % 2]}
+    assert_same_results(loaded, load_with_json_reader_only(tmp_path, fixture_bank))
 
 
 @pytest.mark.parametrize("reported", [0, 10, 3000, 10_000])

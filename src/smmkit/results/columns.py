@@ -58,13 +58,16 @@ def parse_timestamps(texts: list[str]) -> np.ndarray:
 
 def _remap(local: list[str], interner: dict[str, int], names: list[str]) -> np.ndarray:
     """Global codes of a chunk's local names (new names are appended to `names`)."""
-    table = np.empty(len(local), dtype=np.int64)
-    for index, name in enumerate(local):
-        if name not in interner:
-            interner[name] = len(names)
-            names.append(name)
-        table[index] = interner[name]
-    return table
+    codes = list(map(interner.get, local))
+    if None in codes:
+        for index, code in enumerate(codes):
+            if code is None:
+                name = local[index]
+                code = interner.setdefault(name, len(names))
+                if code == len(names):
+                    names.append(name)
+                codes[index] = code
+    return np.array(codes, dtype=np.int64)
 
 
 def combine(chunks: list[Chunk], catalog: Catalog) -> Columns:

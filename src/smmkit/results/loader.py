@@ -103,7 +103,7 @@ def result_files(folder: Path) -> list[str]:
                 name.endswith(".json")
                 and not name.startswith(".")
                 and name not in IGNORED_NAMES
-                and not CORRUPT_PATTERN.search(name)
+                and (".corrupt-" not in name or not CORRUPT_PATTERN.search(name))
             ):
                 names.append(name)
     prefix = os.path.join(os.fspath(folder), "")  # joined once, not per file
@@ -137,6 +137,11 @@ def _updated(report: FileReport) -> float:
 
 def _identities(reports: list[FileReport], warnings: list[ResultWarning]) -> _Identity:
     """Group files of the same person (same key or same name) and pick the newest's identity."""
+    distinct = _distinct_identities(reports)
+    return distinct if distinct is not None else _grouped_identities(reports, warnings)
+
+
+def _grouped_identities(reports: list[FileReport], warnings: list[ResultWarning]) -> _Identity:
     parent = list(range(len(reports)))
 
     def find(i: int) -> int:
@@ -186,6 +191,20 @@ def _identities(reports: list[FileReport], warnings: list[ResultWarning]) -> _Id
                     )
                 )
     return _Identity(np.array(participant_of_file, dtype=np.int64), keys, names, sources, merged)
+
+
+def _distinct_identities(reports: list[FileReport]) -> _Identity | None:
+    """One participant per usable file if no two share a key or a name (the usual case,
+    without the grouping's work per file), else None."""
+    used = [index for index, report in enumerate(reports) if not report.skipped]
+    keys = [reports[index].key for index in used]
+    names = [reports[index].name for index in used]
+    if len(set(keys)) < len(keys) or len({name.casefold() for name in names}) < len(names):
+        return None
+    participant_of_file = np.full(len(reports), -1, dtype=np.int64)
+    participant_of_file[used] = np.arange(len(used))
+    sources = [[reports[index].file] for index in used]
+    return _Identity(participant_of_file, keys, names, sources, set())
 
 
 # --- the tables ------------------------------------------------------------------------------

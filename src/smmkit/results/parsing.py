@@ -28,7 +28,7 @@ import re
 import stat
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from typing import Annotated, Any, Literal
@@ -749,6 +749,9 @@ class ChunkBuilder:
         # (One dict per item: no key tuple to build and hash per answer.)
         self._answer_codes: defaultdict[int, dict[bytes, int]] = defaultdict(dict)
         self._remembered = 0
+        # Item code → answer code → (competency codes, ratings) of likert answers.
+        self._ratings: defaultdict[int, dict[int, tuple]] = defaultdict(dict)
+        self._rated = 0
 
     def add_file(self, path: str, position: int | None = None) -> FileReport:
         """Parse one file; `position`: its place in the folder's file list (default: the
@@ -835,18 +838,10 @@ class ChunkBuilder:
             module_codes = self._resolve_exercises(codes, ids, modules)
             if module_codes is None:
                 return None
-            likert = self._decoded_likert(codes, raws)
-            if likert is None:
-                return None
             texts = list(map(bytes, raws))
             answers = list(map(dict.get, map(self._answer_codes.__getitem__, codes), texts))
-            if None in answers:
-                for row, answer in enumerate(answers):
-                    if answer is None:
-                        answer = self._answer_code(codes[row], texts[row], likert.get(row))
-                        if answer is None:
-                            return None
-                        answers[row] = answer
+            if None in answers and not self._code_new_answers(codes, raws, texts, answers):
+                return None
             rows.item, rows.module, rows.answer = codes, module_codes, answers
             rows.phase = list(map(_PHASE_OR_NONE.__getitem__, phases))
             # msgspec checked the types: attempts are ints in range, scores floats or None.
@@ -856,7 +851,7 @@ class ChunkBuilder:
                 scores,
                 maxes,
             )
-            self._collect_ratings(rows, likert, checked=True)
+            self._rate(rows)
         report.answers = len(records)
         person = document.participant
         report.key, report.name = _identity(person.key, person.name, report.problems)
@@ -864,12 +859,30 @@ class ChunkBuilder:
         report.updated = updated if type(updated) is str and len(updated) <= MAX_SHORT_TEXT else ""
         return rows
 
-    def _decoded_likert(self, codes: list[int], raws: Sequence[msgspec.Raw]) -> dict | None:
-        """Row → ratings of every likert row (shape checked by msgspec), None if one is bad."""
-        try:
-            return {row: _LIKERT_DECODER.decode(raws[row]) for row in self._likert_rows(codes)}
-        except msgspec.DecodeError:  # ValidationError included
-            return None
+    def _code_new_answers(
+        self,
+        codes: list[int],
+        raws: Sequence[msgspec.Raw],
+        texts: list[bytes],
+        answers: list[int | None],
+    ) -> bool:
+        """Codes (in place) of the answers not met before; False if one does not fit its item.
+
+        Likert ratings are decoded and checked by msgspec (in C) instead of ``json``.
+        """
+        for row, answer in enumerate(answers):
+            if answer is None:
+                code, checked = codes[row], None
+                if code in self._likert_codes:
+                    try:
+                        checked = _LIKERT_DECODER.decode(raws[row])
+                    except msgspec.DecodeError:  # ValidationError included
+                        return False
+                answer = self._answer_code(code, texts[row], checked)
+                if answer is None:
+                    return False
+                answers[row] = answer
+        return True
 
     def _answer_code(self, code: int, raw: bytes, checked: Any = None) -> int | None:
         """The code of a raw answer's checked JSON text, None if it does not fit its item.
@@ -933,7 +946,7 @@ class ChunkBuilder:
         rows.answer = self._answers.codes(texts)
         rows.attempt, rows.timestamp = attempt_array, list(stamps)
         rows.score, rows.max_score = score_array, max_array
-        self._collect_ratings(rows, {row: values[row] for row in self._likert_rows(codes)})
+        self._rate(rows)
         return rows
 
     def _likert_rows(self, codes: list[int]) -> Iterable[int]:
@@ -941,23 +954,30 @@ class ChunkBuilder:
             return ()
         return compress(range(len(codes)), map(self._likert_codes.__contains__, codes))
 
-    def _collect_ratings(
-        self, rows: _Rows, values: Mapping[int, Any], checked: bool = False
-    ) -> None:
-        """Likert ratings of the rows; `values`: row → answer of every likert row
-        (`checked`: their shape was checked by msgspec)."""
-        specs, codes = self.catalog.specs, rows.item
-        for row, answer in values.items():
-            found = likert_ratings(specs[codes[row]], answer, checked)
-            if found:
-                competencies, ratings = found
+    def _rate(self, rows: _Rows) -> None:
+        """The likert ratings of the rows, worked out once per item and distinct answer (from
+        its checked text: every kept likert answer is a dict of ratings 1..5 or null)."""
+        for row in self._likert_rows(rows.item):
+            code, answer = rows.item[row], rows.answer[row]
+            known = self._ratings[code]
+            found = known.get(answer)
+            if found is None:
+                if self._rated >= MAX_REMEMBERED_ANSWERS // 2:
+                    self._ratings.clear()
+                    self._rated = 0
+                    known = self._ratings[code]
+                value = _LIKERT_DECODER.decode(self._answers.texts[answer])
+                found = known[answer] = likert_ratings(self.catalog.specs[code], value, True)
+                self._rated += 1
+            competencies, ratings = found  # type: ignore[misc] - a checked dict always rates
+            if ratings:
                 rows.rating_row.extend([row] * len(ratings))
                 rows.rating_competency.extend(competencies)
                 rows.rating_value.extend(ratings)
 
     def _careful_rows(self, answers: list, dropped: Counter, unknown: Counter) -> _Rows:
         """Answer by answer: keep the good ones, count why the others were dropped."""
-        rows, values = _Rows(), []
+        rows = _Rows()
         index, checkers, encode = self.catalog.index, self.checkers, self.encoder.encode
         for entry in answers:
             if type(entry) is not dict:
@@ -1004,8 +1024,7 @@ class ChunkBuilder:
             rows.max_score.append(_score_value(entry.get("max_score")))
             rows.timestamp.append(timestamp)
             rows.answer.append(self._answers.code(text))
-            values.append(answer)
-        self._collect_ratings(rows, {row: values[row] for row in self._likert_rows(rows.item)})
+        self._rate(rows)
         return rows
 
 
