@@ -255,12 +255,16 @@ class _SetScores:
 def _set_scores(v: View, bank: Bank, attempt: str) -> _SetScores:
     sets, counts, offsets, flat_sets, flat_points = _set_membership(bank, v.items)
     rows = v.rows((v.latest if attempt == "latest" else v.first) & v.scored)
-    per_row = counts[v.item[rows]] if len(rows) else np.zeros(0, dtype=np.int64)
-    # Each answer counts once for every set its item belongs to (CSR expansion).
-    expanded = np.repeat(rows, per_row)
-    starts = np.repeat(offsets[v.item[rows]], per_row) if len(rows) else expanded
-    within = np.arange(len(expanded)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-    set_code, set_points = flat_sets[starts + within], flat_points[starts + within]
+    item = v.item[rows]
+    if not len(counts) or counts.max() <= 1:  # each item in one set at most (the usual bank)
+        expanded = rows[counts[item] == 1] if len(rows) else rows
+        at = offsets[v.item[expanded]]
+    else:  # an answer counts once for every set its item belongs to (CSR expansion)
+        per_row = counts[item]
+        expanded = np.repeat(rows, per_row)
+        within = np.arange(len(expanded)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+        at = np.repeat(offsets[item], per_row) + within
+    set_code, set_points = flat_sets[at], flat_points[at]
     person = v.person[expanded]
     shape = (len(v.people), len(sets))
     return _SetScores(
@@ -305,25 +309,29 @@ def quiz_set_summary(answers: pd.DataFrame | View, bank: Bank) -> pd.DataFrame:
     v = as_view(answers, bank)
     latest, first = _set_scores(v, bank, "latest"), _set_scores(v, bank, "first")
     complete = latest.answered >= latest.totals  # people × sets
-    records = []
-    for index, set_id in enumerate(latest.sets):
-        done = complete[:, index]
-        count = int(done.sum())
-        records.append(
-            {
-                "quiz_set": set_id,
-                "title": bank.quiz_sets[set_id].title,
-                "module": bank.module_of(set_id),
-                "items": int(latest.totals[index]),
-                "pass_mark": bank.quiz_sets[set_id].pass_mark,
-                "started": int((latest.answered[:, index] > 0).sum()),
-                "complete": count,
-                "mean_first": first.score[done, index].mean() if count else np.nan,
-                "mean_latest": latest.score[done, index].mean() if count else np.nan,
-                "pass_rate": latest.passed[done, index].mean() if count else np.nan,
-            }
-        )
-    return pd.DataFrame(records)
+    count = complete.sum(axis=0)
+    sets = latest.sets
+    return pd.DataFrame(
+        {
+            "quiz_set": sets,
+            "title": [bank.quiz_sets[s].title for s in sets],
+            "module": [bank.module_of(s) for s in sets],
+            "items": latest.totals.astype(int),
+            "pass_mark": [bank.quiz_sets[s].pass_mark for s in sets],
+            "started": (latest.answered > 0).sum(axis=0),
+            "complete": count,
+            "mean_first": _mean_where(first.score, complete, count),
+            "mean_latest": _mean_where(latest.score, complete, count),
+            "pass_rate": _mean_where(latest.passed, complete, count),
+        }
+    )
+
+
+def _mean_where(values: np.ndarray, mask: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Column means of `values` over the rows where `mask` holds (NaN for no such row)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.where(mask, values, 0.0).sum(axis=0)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def _module_shares(v: View, mask: np.ndarray, names: list[str]) -> np.ndarray:
@@ -357,59 +365,59 @@ def module_summary(
         done = completion(v, bank)
     names = list(bank.modules)
     first, latest = _module_shares(v, v.first, names), _module_shares(v, v.latest, names)
-    records = []
-    for index, (name, module) in enumerate(bank.modules.items()):
-        active = done[name] > 0
-        records.append(
-            {
-                "module": name,
-                "title": module.title,
-                "participants": int(active.sum()),
-                "completion": done.loc[active, name].mean() if active.any() else np.nan,
-                "complete": int((done[name] >= 1 - 1e-9).sum()),
-                "mean_first": first[index],
-                "mean_latest": latest[index],
-            }
-        )
-    return pd.DataFrame(records)
+    shares = done[names].to_numpy(dtype=np.float64)  # people × modules
+    active = shares > 0
+    participants = active.sum(axis=0)
+    return pd.DataFrame(
+        {
+            "module": names,
+            "title": [module.title for module in bank.modules.values()],
+            "participants": participants,
+            "completion": _mean_where(shares, active, participants),
+            "complete": (shares >= 1 - 1e-9).sum(axis=0),
+            "mean_first": first,
+            "mean_latest": latest,
+        }
+    )
 
 
 # --- item analysis ---------------------------------------------------------------------------
 
 
 def discrimination(
-    person: np.ndarray, item: np.ndarray, share: np.ndarray, weight: np.ndarray
-) -> dict[int, float]:
-    """Discrimination index per item code of one module (first attempts).
+    person: np.ndarray,
+    module: np.ndarray,
+    item: np.ndarray,
+    share: np.ndarray,
+    weight: np.ndarray,
+    items: int,
+) -> np.ndarray:
+    """Discrimination index per item code (first attempts, one row per person and item).
 
-    Correlation of the item share with the rest-of-module share, over participants with the
-    item and at least one other item; NaN with fewer than 3 such people or no variance.
+    Correlation of the item share with the share of the rest of its module, over
+    participants with the item and at least one other item of the module; NaN with fewer
+    than 3 such people or no variance. Works on the rows themselves, every module at once
+    (module -1: exercises recorded without one).
     """  # fmt: skip
-    # Codes are small dense integers: index the matrix with them (no sorting needed).
-    people = int(person.max()) + 1 if len(person) else 0
-    present = np.bincount(item) > 0 if len(item) else np.zeros(0, dtype=bool)
-    items = np.flatnonzero(present)
-    column = np.cumsum(present) - 1
-    person_index, item_index = person, column[item]
-    # First attempts: one row per person and item, so plain assignment fills the matrix.
-    points = np.zeros((people, len(items)))
-    weights = np.zeros_like(points)
-    points[person_index, item_index] = share * weight
-    weights[person_index, item_index] = weight
-    rest_points = points.sum(axis=1, keepdims=True) - points
-    rest_weight = weights.sum(axis=1, keepdims=True) - weights
-    valid = (weights > 0) & (rest_weight > 0)
+    modules = int(module.max()) + 2 if len(module) else 1
+    group = person * modules + (module + 1)
+    total_points = np.bincount(group, weights=share * weight)
+    total_weight = np.bincount(group, weights=weight)
+    rest_weight = total_weight[group] - weight
+    valid = (weight > 0) & (rest_weight > 0)
+    code, mine = item[valid], share[valid]
+    rest = (total_points[group[valid]] - (share * weight)[valid]) / rest_weight[valid]
+    n = np.bincount(code, minlength=items)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mine = np.where(valid, points / np.where(weights > 0, weights, 1), 0.0)
-        rest = np.where(valid, rest_points / np.where(rest_weight > 0, rest_weight, 1), 0.0)
-        n = valid.sum(axis=0)
-        d_mine = np.where(valid, mine - mine.sum(axis=0) / n, 0.0)
-        d_rest = np.where(valid, rest - rest.sum(axis=0) / n, 0.0)
-        spread = np.sqrt((d_mine**2).sum(axis=0) * (d_rest**2).sum(axis=0))
-        index = (d_mine * d_rest).sum(axis=0) / spread
+        d_mine = mine - (np.bincount(code, weights=mine, minlength=items) / n)[code]
+        d_rest = rest - (np.bincount(code, weights=rest, minlength=items) / n)[code]
+        spread = np.sqrt(
+            np.bincount(code, weights=d_mine**2, minlength=items)
+            * np.bincount(code, weights=d_rest**2, minlength=items)
+        )
+        index = np.bincount(code, weights=d_mine * d_rest, minlength=items) / spread
     ok = (n >= MIN_ANSWERS_FOR_DISCRIMINATION) & (spread > 1e-12)
-    return {int(code): float(value) for code, value in zip(items, np.where(ok, index, np.nan),
-                                                             strict=True)}  # fmt: skip
+    return np.where(ok, index, np.nan)
 
 
 def item_analysis(
@@ -432,14 +440,9 @@ def item_analysis(
     with np.errstate(invalid="ignore", divide="ignore"):
         facility = total[codes] / n[codes]
         variance = (squares[codes] - n[codes] * facility**2) / (n[codes] - 1)
-    index: dict[int, float] = {}
-    module, person, weight = v.module[rows], v.person[rows], v.weight[rows]
-    # Rows grouped by module with one stable sort (-1: exercises without module), instead
-    # of one full-length mask per module.
-    order = np.argsort(module, kind="stable")
-    bounds = np.flatnonzero(np.diff(module[order])) + 1
-    for part in np.split(order, bounds):
-        index.update(discrimination(person[part], item[part], share[part], weight[part]))
+    index = discrimination(
+        v.person[rows], v.module[rows], item, share, v.weight[rows], len(v.items)
+    )
     # One row per item tells its module and competency (reversed: the first row wins).
     any_row = np.full(len(v.items), -1, dtype=np.int64)
     any_row[item[::-1]] = rows[::-1]
@@ -459,7 +462,7 @@ def item_analysis(
             "n": n[codes],
             "facility": facility,
             "sd": np.sqrt(np.clip(variance, 0, None)),
-            "discrimination": [index.get(int(c), np.nan) for c in codes],
+            "discrimination": index[codes],
         }
     )  # fmt: skip
     stats["remarks"] = [
