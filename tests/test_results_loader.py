@@ -644,7 +644,14 @@ def _pandas_seconds(texts: list[str]) -> list[float]:
     [
         ["2026-03-02T09:02:19+00:00", "2026-12-31T23:59:59+00:00"],
         ["2026-03-02T09:02:19+01:00", "2026-03-02T09:02:19-05:30", "1970-01-01T00:00:00+00:00"],
-        ["2024-02-29T12:00:00+00:00"],
+        ["2024-02-29T12:00:00+00:00", "2000-02-29T23:59:59-23:59", "1600-03-01T00:00:00+14:00"],
+        ["0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59+00:00", "1969-12-31T23:59:59+00:00"],
+        [
+            f"2025-{month:02d}-{days}T08:00:00+02:00"
+            for month, days in zip(
+                range(1, 13), [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], strict=True
+            )
+        ],
     ],
 )
 def test_smmkit_timestamps_are_parsed_in_one_pass_like_pandas(texts):
@@ -659,6 +666,14 @@ def test_smmkit_timestamps_are_parsed_in_one_pass_like_pandas(texts):
         "2026-03-02T09:02:19Z",
         "2026-03-02T09:02:19.5+00:00",
         "2026-02-30T09:02:19+00:00",  # no such day
+        "2023-02-29T09:02:19+00:00",  # not a leap year …
+        "1900-02-29T09:02:19+00:00",  # … nor is 1900
+        "2026-04-31T09:02:19+00:00",
+        "2026-03-00T09:02:19+00:00",
+        "2026-00-02T09:02:19+00:00",
+        "2026-03-02T09:60:19+00:00",
+        "2026-03-02T09:02:60+00:00",  # no leap seconds
+        "2026-03-02T09:02:19+24:00",
         "2026-13-02T09:02:19+00:00",
         "2026-03-02T24:00:00+00:00",
         "2026-03-02T09:02:19+00:60",
@@ -711,3 +726,12 @@ def test_record_fields_are_in_the_order_the_fast_reader_unpacks():
     assert parsing._Record.__struct_fields__ == (
         "item_id", "answer", "score", "max_score", "attempt", "timestamp", "module", "phase"
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("attempt", [1, 255, 256, 70_000])
+def test_attempts_of_any_size_keep_their_number(folder, fixture_bank, attempt):
+    # Small numbers take a faster conversion into columns than large ones: both must agree.
+    write_participant(folder, "Ole Oft", [record("beispiel.sc-01", 0, 1.0, attempt=attempt)])
+    loaded = load(folder, fixture_bank)
+    ole = loaded.answers[loaded.answers["participant"] == "Ole Oft"]
+    assert ole["attempt"].tolist() == [attempt]

@@ -159,13 +159,12 @@ def _split_lines(packed: str | list[str]) -> list[str]:
 _STAMP_LENGTH = 25
 _STAMP_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24]
 _STAMP_MARKS = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":", 22: ":", 25: "\n"}
-_LOCAL_TIME = np.dtype([("local", "S19"), ("offset", "S7")])
 
 
 def epoch_seconds_by_row(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Seconds since 1970 (UTC) of each timestamp in smmkit's layout, in one vectorised
-    pass; and the indexes of the texts in any other layout or with an impossible date or
-    offset (their seconds are 0: the loader parses those texts one by one)."""
+    pass; and the indexes of the texts in any other layout or with an impossible date,
+    time or offset (their seconds are 0: the loader parses those texts one by one)."""
     count = len(texts)
     seconds = np.zeros(count, dtype=np.int64)
     valid = np.zeros(count, dtype=bool)
@@ -178,18 +177,46 @@ def epoch_seconds_by_row(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         for position, mark in _STAMP_MARKS.items():
             ok &= at[position] == ord(mark)
         ok &= (at[19] == ord("+")) | (at[19] == ord("-"))
+        digit = at - np.uint8(ord("0"))  # wraps below "0"
         for position in _STAMP_DIGITS:
-            ok &= at[position] - np.uint8(ord("0")) <= 9  # wraps below "0"
-        hours = (at[20].astype(np.int64) - ord("0")) * 10 + at[21] - ord("0")
-        minutes = (at[23].astype(np.int64) - ord("0")) * 10 + at[24] - ord("0")
-        ok &= (hours < 24) & (minutes < 60)
-        local = np.frombuffer(data, dtype=_LOCAL_TIME)["local"]
-        local, known = _calendar_seconds(local if ok.all() else local[ok])
-        ok[ok] = known
-        offset = np.where(at[19] == ord("-"), -1, 1) * (hours * 3600 + minutes * 60)
-        seconds[rows[ok]] = local[known] - offset[ok]
+            ok &= digit[position] <= 9
+
+        def number(first: int, *others: int) -> np.ndarray:
+            value = digit[first].astype(np.int64)
+            for position in others:
+                value = value * 10 + digit[position]
+            return value
+
+        year, month, day = number(0, 1, 2, 3), number(5, 6), number(8, 9)
+        hour, minute, second = number(11, 12), number(14, 15), number(17, 18)
+        offset_hours, offset_minutes = number(20, 21), number(23, 24)
+        ok &= (hour < 24) & (minute < 60) & (second < 60)
+        ok &= (offset_hours < 24) & (offset_minutes < 60)
+        ok &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= _days_in_month(year, month))
+        offset = np.where(at[19] == ord("-"), -1, 1) * (offset_hours * 3600 + offset_minutes * 60)
+        local = _days_since_1970(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+        seconds[rows[ok]] = (local - offset)[ok]
         valid[rows[ok]] = True
     return seconds, np.flatnonzero(~valid)
+
+
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    return _MONTH_DAYS[np.clip(month, 0, 12)] + (leap & (month == 2))
+
+
+def _days_since_1970(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days from 1970-01-01 in the proleptic Gregorian calendar (as numpy and pandas count;
+    H. Hinnant's days_from_civil, for years 0..9999)."""
+    year = year - (month <= 2)
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146_097 + day_of_era - 719_468
 
 
 def _stamp_rows(texts: Sequence[str]) -> tuple[np.ndarray, bytes]:
@@ -208,20 +235,6 @@ def _stamp_rows(texts: Sequence[str]) -> tuple[np.ndarray, bytes]:
     rows = np.flatnonzero(fits)
     data = ("\n".join(compress(texts, fits)) + "\n").encode("ascii", "replace")
     return rows, data if len(rows) else b""
-
-
-def _calendar_seconds(local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Seconds of "YYYY-MM-DDTHH:MM:SS" byte strings, and which exist in the calendar."""
-    try:  # numpy checks the calendar: month 13, 30 February, hour 24 … raise
-        return local.astype("datetime64[s]").astype(np.int64), np.ones(len(local), dtype=bool)
-    except ValueError:
-        pass
-    seconds, known = np.zeros(len(local), dtype=np.int64), np.zeros(len(local), dtype=bool)
-    for index, text in enumerate(local):  # rare: a file with an impossible date
-        with contextlib.suppress(ValueError):
-            seconds[index] = np.datetime64(text.decode("ascii"), "s").astype(np.int64)
-            known[index] = True
-    return seconds, known
 
 
 # --- safe display of file names --------------------------------------------------------------
@@ -1043,7 +1056,8 @@ class _ColumnStore:
         "item", "phase", "attempt", "answer", "rating_row", "rating_competency", "rating_value",
     )  # fmt: skip
     _SCORES = ("score", "max_score")
-    _SMALL = frozenset({"rating_competency", "rating_value"})  # competency codes, ratings 1..5
+    # Almost always 0..255: phase codes, attempts, competency codes and ratings.
+    _SMALL = frozenset({"phase", "attempt", "rating_competency", "rating_value"})
 
     def __init__(self) -> None:
         self.rows = 0  # packed rows
@@ -1082,8 +1096,10 @@ class _ColumnStore:
         staged, pieces = self.staged, self._pieces
         for name in self._CODES:
             values = getattr(staged, name)
-            dtype = np.int8 if name in self._SMALL else _CODE
-            pieces[name].append(np.fromiter(values, dtype=dtype, count=len(values)))
+            if name in self._SMALL:
+                pieces[name].append(_small_ints(values))
+            else:
+                pieces[name].append(np.fromiter(values, dtype=_CODE, count=len(values)))
         for name in self._SCORES:  # floats or None (→ NaN), checked when they were added
             pieces[name].append(np.array(getattr(staged, name), dtype=np.float64))
         seconds, odd = epoch_seconds_by_row(staged.timestamp)
@@ -1109,6 +1125,15 @@ class _ColumnStore:
         )
         columns["odd_timestamp_texts"] = self._odd_texts
         return columns
+
+
+def _small_ints(values: Sequence[int]) -> np.ndarray:
+    """Ints as a numpy column; ``bytes()`` converts values 0..255 about 3× faster than
+    ``np.fromiter`` (any other value: the latter)."""
+    try:
+        return np.frombuffer(bytes(values), dtype=np.uint8)
+    except ValueError:
+        return np.fromiter(values, dtype=_CODE, count=len(values))
 
 
 def _narrowest(pieces: list[np.ndarray]) -> type:
