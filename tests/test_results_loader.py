@@ -735,3 +735,20 @@ def test_attempts_of_any_size_keep_their_number(folder, fixture_bank, attempt):
     loaded = load(folder, fixture_bank)
     ole = loaded.answers[loaded.answers["participant"] == "Ole Oft"]
     assert ole["attempt"].tolist() == [attempt]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(
+            st.text(max_size=6) | st.sampled_from(["%s", "%", '"', "\\", "k1", "ä\n"]),
+            st.none() | st.integers(1, 5),
+            max_size=5,
+        ),
+        max_size=4,
+    )
+)
+def test_likert_texts_are_byte_equal_to_json_dumps(answers):
+    encoder = parsing._Encoder()
+    for answer in answers * 2:  # the second time through the remembered templates
+        assert encoder.likert(answer) == json.dumps(answer, ensure_ascii=False)

@@ -404,6 +404,7 @@ class _Encoder:
     def __init__(self) -> None:
         self.memo: dict[tuple, str] = {}
         self._c = self._make_c_encoder()
+        self._likert_templates: dict[tuple, str] = {}
 
     @staticmethod
     def _make_c_encoder() -> Any:
@@ -432,6 +433,20 @@ class _Encoder:
         except (ValueError, RecursionError):
             return None
 
+    def likert(self, ratings: dict[str, int | None]) -> str:
+        """The text of checked likert ratings (statement → 1..5 or None), about twice as fast
+        as the JSON encoder: an item's answers share their statements, so each set of
+        statements becomes one %-template (statements encoded by ``json.dumps``)."""
+        statements = tuple(ratings)
+        template = self._likert_templates.get(statements)
+        if template is None:
+            if len(self._likert_templates) > 10_000:  # odd statements could grow it forever
+                self._likert_templates.clear()
+            pairs = (json.dumps(s, ensure_ascii=False).replace("%", "%%") for s in statements)
+            template = "{" + ", ".join(f"{pair}: %s" for pair in pairs) + "}"
+            self._likert_templates[statements] = template
+        return template % tuple(map(_RATING_TEXT.__getitem__, ratings.values()))
+
     def scalar_list(self, kind: str, values: list) -> str | None:
         key = (kind, *values)
         text = self.memo.get(key)
@@ -445,6 +460,7 @@ class _Encoder:
 
 
 _SMALL_INTS = tuple(str(i) for i in range(64))
+_RATING_TEXT = {None: "null", **{rating: str(rating) for rating in range(1, 6)}}
 _BOOL_TEXT = ("false", "true")
 
 
@@ -500,7 +516,7 @@ def _checker(spec: ItemSpec, encoder: _Encoder) -> Callable[[Any], str | None]:
     elif kind == "likert":
 
         def check(answer: Any) -> str | None:
-            return encode(answer) if _likert_ok(answer) else None
+            return encoder.likert(answer) if _likert_ok(answer) else None
 
     elif kind == "scenario":
         memo: dict[tuple, str | None] = {}
@@ -895,6 +911,8 @@ class ChunkBuilder:
                 if answer is None:
                     return False
                 answers[row] = answer
+                if checked is not None:
+                    self._ratings_of(code, answer, checked)
         return True
 
     def _answer_code(self, code: int, raw: bytes, checked: Any = None) -> int | None:
@@ -903,7 +921,7 @@ class ChunkBuilder:
         `checked`: the answer already decoded and checked (likert ratings), if it was.
         """
         if checked is not None:
-            text = self.encoder.encode(checked)
+            text = self.encoder.likert(checked)
         else:
             try:
                 value = json.loads(raw.decode("utf-8"))
@@ -971,22 +989,27 @@ class ChunkBuilder:
         """The likert ratings of the rows, worked out once per item and distinct answer (from
         its checked text: every kept likert answer is a dict of ratings 1..5 or null)."""
         for row in self._likert_rows(rows.item):
-            code, answer = rows.item[row], rows.answer[row]
-            known = self._ratings[code]
-            found = known.get(answer)
-            if found is None:
-                if self._rated >= MAX_REMEMBERED_ANSWERS // 2:
-                    self._ratings.clear()
-                    self._rated = 0
-                    known = self._ratings[code]
-                value = _LIKERT_DECODER.decode(self._answers.texts[answer])
-                found = known[answer] = likert_ratings(self.catalog.specs[code], value, True)
-                self._rated += 1
-            competencies, ratings = found  # type: ignore[misc] - a checked dict always rates
+            competencies, ratings = self._ratings_of(rows.item[row], rows.answer[row])
             if ratings:
                 rows.rating_row.extend([row] * len(ratings))
                 rows.rating_competency.extend(competencies)
                 rows.rating_value.extend(ratings)
+
+    def _ratings_of(self, code: int, answer: int, value: Any = None) -> tuple[list, list]:
+        """(competency codes, ratings) of a likert answer; `value`: the answer decoded, if
+        at hand (else it is decoded from the answer's text)."""
+        known = self._ratings[code]
+        found = known.get(answer)
+        if found is None:
+            if self._rated >= MAX_REMEMBERED_ANSWERS // 2:
+                self._ratings.clear()
+                self._rated = 0
+                known = self._ratings[code]
+            if value is None:
+                value = _LIKERT_DECODER.decode(self._answers.texts[answer])
+            found = known[answer] = likert_ratings(self.catalog.specs[code], value, True)
+            self._rated += 1
+        return found  # type: ignore[return-value] - a checked dict always rates
 
     def _careful_rows(self, answers: list, dropped: Counter, unknown: Counter) -> _Rows:
         """Answer by answer: keep the good ones, count why the others were dropped."""
