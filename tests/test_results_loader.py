@@ -752,3 +752,15 @@ def test_likert_texts_are_byte_equal_to_json_dumps(answers):
     encoder = parsing._Encoder()
     for answer in answers * 2:  # the second time through the remembered templates
         assert encoder.likert(answer) == json.dumps(answer, ensure_ascii=False)
+
+
+def test_packing_rows_in_small_pieces_changes_nothing(tmp_path, fixture_bank, monkeypatch):
+    for number in range(7):
+        likert = {"k1": 1 + number % 5, "t1": None, "s1": 2, "c1": 1 + number % 3}
+        answers = [*GOOD[: 1 + number % 3], record("beispiel.lik-01", likert, None, None,
+                   phase="vorher", minute=9)]  # fmt: skip
+        write_participant(tmp_path, f"Person {number}", answers)
+    whole = load(tmp_path, fixture_bank)
+    monkeypatch.setattr(parsing, "PACK_ROWS", 3)  # a pack every file or two
+    assert_same_results(load(tmp_path, fixture_bank), whole)
+    assert len(whole.ratings) == 7 * 3

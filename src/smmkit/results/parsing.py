@@ -1093,6 +1093,7 @@ class _ColumnStore:
         self._module_codes: list[int] = []
         self._odd_rows: list[np.ndarray] = []
         self._odd_texts: list[str] = []
+        self._rating_runs: list[tuple[int, int]] = []  # staged files' first row, ratings
 
     def add(self, rows: _Rows, file_index: int) -> None:
         staged = self.staged
@@ -1109,7 +1110,9 @@ class _ColumnStore:
             self._module_rows.extend(first_row + row for row in rows.module)
             self._module_codes.extend(rows.module.values())
         if rows.rating_row:
-            staged.rating_row.extend([first_row + row for row in rows.rating_row])
+            # File rows now; the file's first row is added per pack (numpy, not per rating).
+            staged.rating_row.extend(rows.rating_row)
+            self._rating_runs.append((first_row, len(rows.rating_row)))
             staged.rating_competency.extend(rows.rating_competency)
             staged.rating_value.extend(rows.rating_value)
         if len(staged.item) >= PACK_ROWS:
@@ -1123,6 +1126,10 @@ class _ColumnStore:
                 pieces[name].append(_small_ints(values))
             else:
                 pieces[name].append(np.fromiter(values, dtype=_CODE, count=len(values)))
+        if self._rating_runs:
+            first_row, ratings = np.array(self._rating_runs, dtype=_CODE).T
+            pieces["rating_row"][-1] += np.repeat(first_row, ratings)
+            self._rating_runs = []
         for name in self._SCORES:  # floats or None (→ NaN), checked when they were added
             pieces[name].append(np.array(getattr(staged, name), dtype=np.float64))
         seconds, odd = epoch_seconds_by_row(staged.timestamp)
