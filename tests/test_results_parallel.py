@@ -121,3 +121,17 @@ def test_batches_are_handed_out_once_and_in_order():
 def test_small_folders_are_parsed_in_this_process(files, expected, monkeypatch):
     monkeypatch.setattr(parallel, "start_method", lambda: ("fork", parallel.PARALLEL_MIN_FILES))
     assert parallel.default_workers(files) == expected
+
+
+@pytest.mark.parametrize("method", ["forkserver", "spawn"])
+def test_helpers_started_clean_as_in_a_jupyter_kernel_give_the_same_result(
+    tmp_path, fixture_bank, monkeypatch, method
+):
+    # A kernel runs threads, so helpers are not forked from it but start a fresh
+    # interpreter: they get paths, catalog and counter pickled, and may join late.
+    paths = mixed_folder(tmp_path, 400)
+    catalog = build_catalog(fixture_bank)
+    monkeypatch.setattr(parallel, "start_method", lambda: (method, 0))
+    chunks = parallel.parse_in_parallel(paths, catalog, workers=2, batch_files=1)
+    assert len(chunks) == 2  # this process's and the helper's (empty if it came too late)
+    assert_same_columns(combine(chunks, catalog), combine([parse_files(paths, catalog)], catalog))

@@ -1,6 +1,6 @@
 """What the loader needs to know about the bank, as plain picklable data.
 
-The parser runs in worker processes and checks hundreds of thousands of answers, so it gets
+The parser runs in helper processes too and checks hundreds of thousands of answers, so it gets
 this compact table (item id → code, answer shape) instead of pydantic models.
 """
 

@@ -714,7 +714,7 @@ class _Document(msgspec.Struct, kw_only=True, gc=False):
 _DOCUMENT_DECODER = msgspec.json.Decoder(_Document)
 # A likert answer as the widget writes it: statement → rating 1..5 or null (not rated).
 _LIKERT_DECODER = msgspec.json.Decoder(dict[str, Annotated[int, msgspec.Meta(ge=1, le=5)] | None])
-MAX_REMEMBERED_ANSWERS = 100_000  # distinct answer texts remembered per worker
+MAX_REMEMBERED_ANSWERS = 100_000  # distinct answer texts remembered per parsing process
 
 
 def _score_value(value: Any) -> float:
@@ -1068,7 +1068,7 @@ class _ColumnStore:
     """The rows of many files as numpy columns.
 
     Rows are staged in lists (cheap to extend) and packed into numpy pieces every
-    `PACK_ROWS` rows. Packing keeps a worker's memory compact: kept as lists, every row
+    `PACK_ROWS` rows. Packing keeps a parser's memory compact: kept as lists, every row
     would hold about 120 bytes of pointers, ints and a timestamp string instead of 40, and
     on this kind of machine each new page of memory costs a page fault of several µs. The
     file of each row and the recorded modules (exercises only) are kept as runs and as
