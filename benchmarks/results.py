@@ -17,7 +17,7 @@ With ``--repeat N`` every size is loaded and analysed N times and the median run
 
 Targets: load + analysis ≤ 2 s at 10k participants, and linear growth (time per
 participant roughly constant). Wall times depend on what else runs on the machine, so the
-CPU time of load + analysis (this process and the parser workers) is printed as well. The
+CPU time of load + analysis (this process and its helper processes) is printed as well. The
 files are in the page cache when they are loaded (they were just written); a cold disk adds
 its read time.
 """
@@ -53,7 +53,7 @@ def folder_megabytes(folder: Path) -> float:
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and of its finished children (the parser workers)."""
+    """CPU time of this process and of its finished children (the parsing helpers)."""
     own, children = (
         resource.getrusage(resource.RUSAGE_SELF),
         resource.getrusage(resource.RUSAGE_CHILDREN),
@@ -112,7 +112,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 50_000])
     parser.add_argument("--items", type=int, default=80)
-    parser.add_argument("--workers", type=int, help="parser processes (default: automatic)")
+    parser.add_argument("--workers", type=int, help="parsing processes, this one included (default: automatic)")
     parser.add_argument(
         "--repeat", type=int, default=1, help="loads per size; the median run is printed"
     )
