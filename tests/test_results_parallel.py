@@ -135,3 +135,19 @@ def test_helpers_started_clean_as_in_a_jupyter_kernel_give_the_same_result(
     chunks = parallel.parse_in_parallel(paths, catalog, workers=2, batch_files=1)
     assert len(chunks) == 2  # this process's and the helper's (empty if it came too late)
     assert_same_columns(combine(chunks, catalog), combine([parse_files(paths, catalog)], catalog))
+
+
+def test_a_helper_that_cannot_write_its_chunk_exits_quietly_and_loses_nothing(
+    tmp_path, fixture_bank, monkeypatch, capfd
+):
+    paths = mixed_folder(tmp_path, 300)
+    catalog = build_catalog(fixture_bank)
+    assert parallel.start_method()[0] == "fork"  # the helper inherits the full disk below
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(parallel.pickle, "dump", disk_full)
+    chunks = parallel.parse_in_parallel(paths, catalog, workers=2, batch_files=1)
+    assert "Traceback" not in capfd.readouterr().err
+    assert_same_columns(combine(chunks, catalog), combine([parse_files(paths, catalog)], catalog))

@@ -41,7 +41,7 @@ def start_method() -> tuple[str, int]:
 
     fork is fastest (helpers inherit the imported package), but forking a process that runs
     other threads (a Jupyter kernel) can deadlock a child; forkserver helpers start clean
-    and import the package themselves (about 0.5 s each), so they pay off later.
+    and import the package themselves (about a second), so they pay off later.
     """
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
@@ -104,8 +104,11 @@ def _help(paths: Sequence[str], catalog: Catalog, batches: Batches, out: str) ->
     chunk = parse_batches(
         paths, catalog, batches, lambda parsed: batches.remaining() > parsed * HANDOVER_SHARE
     )
-    with open(out, "wb") as file:
-        pickle.dump(chunk, file, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with open(out, "wb") as file:  # in a private temporary folder (mode 0700)
+            pickle.dump(chunk, file, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:  # e.g. a full disk: the calling process parses these files again
+        raise SystemExit(1) from None  # quietly: no traceback for the trainer
 
 
 def parse_in_parallel(
