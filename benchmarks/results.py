@@ -112,7 +112,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 50_000])
     parser.add_argument("--items", type=int, default=80)
-    parser.add_argument("--workers", type=int, help="parsing processes, this one included (default: automatic)")
+    parser.add_argument(
+        "--workers", type=int, help="parsing processes, this one included (default: automatic)"
+    )
     parser.add_argument(
         "--repeat", type=int, default=1, help="loads per size; the median run is printed"
     )
