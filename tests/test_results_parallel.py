@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import VALID_ROOT
 from results_support import record, write_participant, write_raw
 
 from smmkit.results import load_results, parallel
@@ -86,21 +90,23 @@ def test_processes_sharing_the_work_give_the_sequential_result(tmp_path, fixture
     assert_same_columns(combine(chunks, catalog), combine([parse_files(paths, catalog)], catalog))
 
 
-def _take_everything_and_die(paths, catalog, batches, out) -> None:
-    while batches.take() is not None:
-        pass
-    os._exit(3)
+def run_with_failing_helper(folder: Path, failure: str) -> tuple[dict, str]:
+    """Parse `folder` in a fresh interpreter whose forked helper fails (see the script)."""
+    script = Path(__file__).with_name("parallel_failures.py")
+    done = subprocess.run(
+        [sys.executable, str(script), str(VALID_ROOT), str(folder), failure],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout), done.stderr
 
 
-def test_files_a_helper_took_are_parsed_again_if_it_dies(tmp_path, fixture_bank, monkeypatch):
-    paths = mixed_folder(tmp_path, 600)
-    catalog = build_catalog(fixture_bank)
-    assert parallel.start_method()[0] == "fork"  # the helper runs the function patched here
-    monkeypatch.setattr(parallel, "_help", _take_everything_and_die)
-    chunks = parallel.parse_in_parallel(paths, catalog, workers=2, batch_files=1)
-    assert len(chunks) == 2  # this process's share, then what the helper took and lost
-    assert len(chunks[1].files) > 0
-    assert_same_columns(combine(chunks, catalog), combine([parse_files(paths, catalog)], catalog))
+def test_files_a_helper_took_are_parsed_again_if_it_dies(tmp_path):
+    mixed_folder(tmp_path, 600)
+    report, _ = run_with_failing_helper(tmp_path, "die")
+    assert report["method"] == "fork"  # so the helper ran the failure set up in the script
+    # This process's share, then the files the helper took and lost, parsed again.
+    assert report["chunks"] == 2 and report["last_chunk_files"] > 0
+    assert report["same"]
 
 
 def test_loading_with_several_processes_is_the_same_as_with_one(tmp_path, fixture_bank):
@@ -137,17 +143,8 @@ def test_helpers_started_clean_as_in_a_jupyter_kernel_give_the_same_result(
     assert_same_columns(combine(chunks, catalog), combine([parse_files(paths, catalog)], catalog))
 
 
-def test_a_helper_that_cannot_write_its_chunk_exits_quietly_and_loses_nothing(
-    tmp_path, fixture_bank, monkeypatch, capfd
-):
-    paths = mixed_folder(tmp_path, 300)
-    catalog = build_catalog(fixture_bank)
-    assert parallel.start_method()[0] == "fork"  # the helper inherits the full disk below
-
-    def disk_full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(parallel.pickle, "dump", disk_full)
-    chunks = parallel.parse_in_parallel(paths, catalog, workers=2, batch_files=1)
-    assert "Traceback" not in capfd.readouterr().err
-    assert_same_columns(combine(chunks, catalog), combine([parse_files(paths, catalog)], catalog))
+def test_a_helper_that_cannot_write_its_chunk_exits_quietly_and_loses_nothing(tmp_path):
+    mixed_folder(tmp_path, 300)
+    report, errors = run_with_failing_helper(tmp_path, "disk-full")
+    assert report["method"] == "fork" and report["same"]
+    assert "Traceback" not in errors
