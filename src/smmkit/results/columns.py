@@ -198,24 +198,21 @@ def _first_use_codes(codes: np.ndarray, count: int) -> tuple[np.ndarray, np.ndar
 
 
 def _number_names_by_first_use(columns: Columns, n_items: int) -> None:
-    names, new_code = _first_use_codes(columns.answer, len(columns.answer_texts))
-    columns.answer = new_code[columns.answer].astype(np.int32)
-    columns.answer_texts = [columns.answer_texts[i] for i in names.tolist()]
-    if columns.extra_items:
-        extra = columns.item >= n_items
-        names, new_code = _first_use_codes(columns.item[extra] - n_items, len(columns.extra_items))
-        columns.item[extra] = n_items + new_code[columns.item[extra] - n_items]
-        columns.extra_items = [columns.extra_items[i] for i in names.tolist()]
+    columns.answer_texts = _by_first_use(columns.answer, columns.answer_texts)
+    if columns.extra_items:  # codes of the catalog's items come first and stay
+        columns.extra_items = _by_first_use(columns.item, columns.extra_items, n_items)
     fixed = len(PHASES) + 1  # none, then the known phases: always present, in this order
     if len(columns.phases) > fixed:
-        extra = columns.phase >= fixed
-        names, new_code = _first_use_codes(
-            columns.phase[extra] - fixed, len(columns.phases) - fixed
-        )
-        columns.phase[extra] = fixed + new_code[columns.phase[extra] - fixed]
-        columns.phases = columns.phases[:fixed] + [
-            columns.phases[fixed + i] for i in names.tolist()
-        ]
+        columns.phases[fixed:] = _by_first_use(columns.phase, columns.phases[fixed:], fixed)
+
+
+def _by_first_use(codes: np.ndarray, names: list[str], first_code: int = 0) -> list[str]:
+    """Renumber `codes` in place (from `first_code`, the code of ``names[0]``, on) so that
+    their names come in order of first use; returns those names (unused ones left out)."""
+    movable = codes >= first_code if first_code else slice(None)  # a slice: no copy
+    order, new_code = _first_use_codes(codes[movable] - first_code, len(names))
+    codes[movable] = first_code + new_code[codes[movable] - first_code]
+    return [names[i] for i in order.tolist()]
 
 
 # --- score rules ---------------------------------------------------------------------------

@@ -986,8 +986,8 @@ class ChunkBuilder:
         return compress(range(len(codes)), map(self._likert_codes.__contains__, codes))
 
     def _rate(self, rows: _Rows) -> None:
-        """The likert ratings of the rows, worked out once per item and distinct answer (from
-        its checked text: every kept likert answer is a dict of ratings 1..5 or null)."""
+        """The likert ratings of the rows, worked out once per item and distinct answer
+        (every kept likert answer is a dict of ratings 1..5 or null)."""
         for row in self._likert_rows(rows.item):
             competencies, ratings = self._ratings_of(rows.item[row], rows.answer[row])
             if ratings:
