@@ -117,7 +117,12 @@ def parse_in_parallel(
     """Chunks that together hold every file of `paths` once (`workers` parsers in all)."""
     if workers <= 1 or len(paths) < 2 * batch_files:
         return [parse_files(paths, catalog)]
-    context = multiprocessing.get_context(start_method()[0])
+    method = start_method()[0]
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        # The server imports the parser once; helpers forked from it start at once, instead
+        # of importing the kit (about a second) on every load in a kernel.
+        context.set_forkserver_preload([__name__])
     batches = Batches(len(paths), batch_files, context)
     with tempfile.TemporaryDirectory(prefix="smmkit-parse-") as scratch:
         helpers: list[tuple[Any, str]] = []
