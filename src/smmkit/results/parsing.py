@@ -1,7 +1,7 @@
 """Read participant result files safely and turn their answers into columns.
 
-Runs in helper processes too (see :mod:`~smmkit.results.parallel`), so it imports no pandas (numpy only) and gets the bank as a
-:class:`~smmkit.results.catalog.Catalog`. Nothing in a file is ever executed: a file is read
+Runs in helper processes too (see :mod:`~smmkit.results.parallel`), so it imports no pandas
+(numpy only) and gets the bank as a :class:`~smmkit.results.catalog.Catalog`. Nothing in a file is ever executed: a file is read
 only if it is a regular file (no symlink, FIFO or device) of at most ``MAX_FILE_BYTES``
 (checked on the open descriptor before reading), parsed as strict JSON (``NaN``/``Infinity``
 rejected, nesting bounded by the parser) and validated answer by answer. A file with some bad
@@ -538,36 +538,17 @@ def _checker(spec: ItemSpec, encoder: _Encoder) -> Callable[[Any], str | None]:
     return check
 
 
-def likert_ratings(
-    spec: ItemSpec, answer: Any, checked: bool = False
-) -> tuple[list[int], list[int]] | None:
-    """Competency codes and ratings of the rated known statements, or None if the shape is
-    wrong (`checked`: msgspec already checked it).
-
-    Statements no longer in the bank are ignored; ``null`` means "not rated".
-    """
-    if type(answer) is not dict:
-        return None
-    competencies = list(map(spec.statements.get, answer))
-    ratings = list(answer.values())
-    # The usual answer: every statement known and rated (checked at C speed).
-    if None not in competencies and None not in ratings and (checked or _ratings_ok(ratings)):
-        return competencies, ratings
-    kept_competencies, kept_ratings = [], []
-    for competency, value in zip(competencies, ratings, strict=True):
-        if value is None:
-            continue
-        if type(value) is not int or not 1 <= value <= 5:
-            return None
-        if competency is not None:
-            kept_competencies.append(competency)
-            kept_ratings.append(value)
-    return kept_competencies, kept_ratings
-
-
-def _ratings_ok(values: list) -> bool:
-    """Ratings 1..5 (ints, not bools), no null."""
-    return not values or (set(map(type, values)) <= _INT and min(values) >= 1 and max(values) <= 5)
+def likert_ratings(spec: ItemSpec, ratings: dict[str, int | None]) -> tuple[list, list]:
+    """Competency codes and ratings of the rated known statements of a checked likert answer
+    (statement → 1..5 or None = not rated); statements no longer in the bank are ignored."""
+    competencies = list(map(spec.statements.get, ratings))
+    values = list(ratings.values())
+    if None not in competencies and None not in values:  # the usual answer, at C speed
+        return competencies, values
+    kept = [
+        (c, v) for c, v in zip(competencies, values, strict=True) if c is not None and v is not None
+    ]
+    return [c for c, _ in kept], [v for _, v in kept]
 
 
 _STR = frozenset({str})
@@ -642,7 +623,8 @@ def _likert_ok(answer: Any) -> bool:
     """A dict of ratings 1..5 (or null = not rated)."""
     if type(answer) is not dict:
         return False
-    return _ratings_ok([v for v in answer.values() if v is not None])
+    values = [v for v in answer.values() if v is not None]
+    return not values or (set(map(type, values)) <= _INT and min(values) >= 1 and max(values) <= 5)
 
 
 class _TextTable:
@@ -1007,9 +989,9 @@ class ChunkBuilder:
                 known = self._ratings[code]
             if value is None:
                 value = _LIKERT_DECODER.decode(self._answers.texts[answer])
-            found = known[answer] = likert_ratings(self.catalog.specs[code], value, True)
+            found = known[answer] = likert_ratings(self.catalog.specs[code], value)
             self._rated += 1
-        return found  # type: ignore[return-value] - a checked dict always rates
+        return found
 
     def _careful_rows(self, answers: list, dropped: Counter, unknown: Counter) -> _Rows:
         """Answer by answer: keep the good ones, count why the others were dropped."""
@@ -1207,12 +1189,9 @@ def parse_files(
     """
     builder = ChunkBuilder(catalog)
     with gc_paused():
-        if positions is None:
-            for path in paths:
-                builder.add_file(path)
-        else:
-            for path, position in zip(paths, positions, strict=True):
-                builder.add_file(path, position)
+        places = range(len(paths)) if positions is None else positions
+        for path, position in zip(paths, places, strict=True):
+            builder.add_file(path, position)
         return builder.finish()
 
 
