@@ -257,7 +257,7 @@ def _set_scores(v: View, bank: Bank, attempt: str) -> _SetScores:
     rows = v.rows((v.latest if attempt == "latest" else v.first) & v.scored)
     item = v.item[rows]
     if not len(counts) or counts.max() <= 1:  # each item in one set at most (the usual bank)
-        expanded = rows[counts[item] == 1] if len(rows) else rows
+        expanded = rows[counts[item] == 1]
         at = offsets[v.item[expanded]]
     else:  # an answer counts once for every set its item belongs to (CSR expansion)
         per_row = counts[item]
@@ -345,12 +345,11 @@ def _module_shares(v: View, mask: np.ndarray, names: list[str]) -> np.ndarray:
         person, module, len(names), len(v.people), v.fraction[rows] * v.weight[rows]
     )
     weight = _pair_sums(person, module, len(names), len(v.people), v.weight[rows])
-    # Mean over the participants with answers in the module; none: NaN. (Computed by hand:
-    # nanmean warns about empty modules, and silencing warnings is not thread-safe.)
+    # Mean over the participants with answers in the module; none: NaN. (Not nanmean: it
+    # warns about empty modules, and silencing warnings is not thread-safe.)
     answered = weight > 0
     share = np.where(answered, points / np.where(answered, weight, 1), 0.0)
-    counts = answered.sum(axis=0)
-    return np.where(counts > 0, share.sum(axis=0) / np.maximum(counts, 1), np.nan)
+    return _mean_where(share, answered, answered.sum(axis=0))
 
 
 def module_summary(
