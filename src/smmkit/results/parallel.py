@@ -126,7 +126,6 @@ def parse_in_parallel(
     batches = Batches(len(paths), batch_files, context)
     with tempfile.TemporaryDirectory(prefix="smmkit-parse-") as scratch:
         helpers: list[tuple[Any, str]] = []
-        finished = False
         try:
             for number in range(workers - 1):
                 out = os.path.join(scratch, f"chunk-{number}.pickle")
@@ -141,12 +140,11 @@ def parse_in_parallel(
             chunks = [parse_batches(paths, catalog, batches)]
             for helper in helpers:
                 chunks.extend(_finished_chunk(*helper))
-            finished = True
-        finally:
-            if not finished:  # interrupted: the helpers' work is not wanted any more
-                for process, _ in helpers:
-                    process.kill()
-                    process.join()
+        except BaseException:  # interrupted: the helpers' work is not wanted any more
+            for process, _ in helpers:
+                process.kill()
+                process.join()
+            raise
     missing = _missing_positions(chunks, len(paths))
     if len(missing):
         chunks.append(parse_files([paths[i] for i in missing], catalog, missing.tolist()))
