@@ -1,6 +1,7 @@
 # One command per job; each creates .venv and installs smmkit on first use.
 SHELL := /bin/bash
-PYTHON ?= python3
+# The interpreter .venv is made from: Debian's optimised python3 if usable (see the script).
+PYTHON ?= $(shell bash scripts/pick-python)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.smmkit-installed

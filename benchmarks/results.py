@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import resource
 import shutil
 import sys
@@ -124,6 +125,8 @@ def main() -> int:
     items = items_of(bank, args.items)
     print(f"{len(items)} items per participant, {os.cpu_count()} CPU cores, "
           f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    # The interpreter's build matters (scripts/pick-python): name the one measured.
+    print(f"Python {platform.python_version()} ({sys._base_executable})")
     header = (
         f"{'participants':>12} {'answers':>10} {'files MB':>9} {'write s':>8} {'load s':>7} "
         f"{'analyse s':>9} {'load+an. s':>10} {'ms/person':>9} {'CPU s':>7} {'CPU ms/p':>8} "
