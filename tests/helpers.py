@@ -1,10 +1,13 @@
 """Paths shared by the tests (importable as `helpers`: pytest puts tests/ on sys.path)."""
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+from smmkit.progress import record_form
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -20,3 +23,9 @@ def require_pdf_tools() -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+
+
+def saved_records(path: Path) -> list[dict]:
+    """The answers of a participant's results file as records, whichever layout it has."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return record_form(document["answers"], document["version"])

@@ -1,4 +1,5 @@
-"""Helpers for the results tests: write participant files the way smmkit.progress does."""
+"""Helpers for the results tests: write participant files the way smmkit.progress does
+(``layout=2``) or did (version 1, the default here: it can hold malformed records too)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from smmkit.progress import participant_key
+from smmkit.progress import file_layout, participant_key
 
 START = "2026-03-02T09:00:00+00:00"
 
@@ -51,9 +52,11 @@ def document(name: str, answers: list, key: str | None = None, **extra: Any) -> 
 
 def write_participant(
     folder: Path, name: str, answers: list, *, key: str | None = None, filename: str | None = None,
-    **extra: Any,
+    layout: int = 1, **extra: Any,
 ) -> Path:  # fmt: skip
     doc = document(name, answers, key, **extra)
+    if layout == 2:
+        doc = file_layout(doc)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (filename or f"{doc['participant']['key']}.json")
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")

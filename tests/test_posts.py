@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from helpers import VALID_ROOT
+from helpers import VALID_ROOT, saved_records
 
 from smmkit import posts
 from smmkit.posts import char_count, check_post, count_emojis, graphemes, hashtags
@@ -244,7 +242,7 @@ def session():
 
 
 def saved(session):
-    return json.loads(session.store().path.read_text(encoding="utf-8"))["answers"]
+    return saved_records(session.store().path)
 
 
 def test_widget_checks_update_on_every_change(session):

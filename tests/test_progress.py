@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 import smmkit.progress as progress_module
 from smmkit.progress import (
     CSV_COLUMNS,
+    RECORD_FIELDS,
     AnswerRecord,
     Participant,
     ProgressLockError,
@@ -33,9 +34,11 @@ from smmkit.progress import (
     answer_rows,
     config_dir,
     export_csv,
+    file_layout,
     get_participant,
     open_store,
     participant_key,
+    record_form,
     results_dir,
     set_participant,
 )
@@ -94,6 +97,12 @@ def spawn_worker(directory: Path, name: str, worker: str, total: int, mode: str)
 
 def load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_records(path: Path) -> list[dict]:
+    """The answers of a results file as records, whichever layout it has."""
+    document = load(path)
+    return record_form(document["answers"], document["version"])
 
 
 def corrupt_files(store: ProgressStore) -> list[Path]:
@@ -235,9 +244,11 @@ def test_file_content_shape(store: ProgressStore) -> None:
     document = json.loads(raw)
     assert list(document) == ["format", "version", "participant", "created", "updated", "answers"]
     assert document["format"] == "smmkit-results"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["participant"] == {"name": "Jörg Müller", "key": "joerg-mueller-b1df97b5"}
-    assert document["answers"] == [record.to_dict()]
+    # Version 2: one list per field, in RECORD_FIELDS order.
+    assert list(document["answers"]) == list(RECORD_FIELDS)
+    assert document["answers"] == {name: [value] for name, value in record.to_dict().items()}
     assert set(record.to_dict()) == {
         "item_id",
         "answer",
@@ -252,8 +263,9 @@ def test_file_content_shape(store: ProgressStore) -> None:
     assert stamp.utcoffset() == timedelta(0)
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", record.timestamp)
     assert document["created"] <= document["updated"] == record.timestamp
-    assert store.export() == document
-    assert AnswerRecord.from_dict(document["answers"][0]) == record
+    assert store.export() == {**document, "answers": [record.to_dict()]}  # record form
+    assert file_layout(store.export()) == document
+    assert AnswerRecord.from_dict(load_records(store.path)[0]) == record
     leftovers = sorted(p.name for p in store.directory.iterdir())
     assert leftovers == [store.path.name, store.path.name + ".lock"]
 
@@ -346,6 +358,19 @@ def _document(**changes: object) -> bytes:
     return json.dumps(document).encode()
 
 
+def _one_answer(**changes: object) -> dict[str, list]:
+    record = {"item_id": "q0", "answer": "B", "score": 0.0, "max_score": 1.0, "attempt": 1,
+              "timestamp": "2024-01-01T00:00:00+00:00", "module": None, "phase": None}  # fmt: skip
+    return {name: [value] for name, value in {**record, **changes}.items()}
+
+
+def _columns(drop: str | None = None, **columns: list) -> dict[str, list]:
+    """Version 2 answers: every field an empty list unless given; `drop` leaves one out."""
+    answers = {name: columns.get(name, []) for name in RECORD_FIELDS}
+    answers.pop(drop, None)
+    return answers
+
+
 @pytest.mark.parametrize(
     "content",
     [
@@ -359,6 +384,12 @@ def _document(**changes: object) -> bytes:
         pytest.param(_document(version="1"), id="version-string"),
         pytest.param(_document(participant={"name": "X", "key": "x-00000000"}), id="other-key"),
         pytest.param(_document().replace(b"[]", b"[NaN]"), id="nan"),
+        pytest.param(_document(version=2), id="v2-answers-as-list"),
+        pytest.param(_document(version=2, answers=_columns(item_id=["q1"])), id="v2-ragged"),
+        pytest.param(_document(version=2, answers=_columns(drop="phase")), id="v2-missing-field"),
+        pytest.param(
+            _document(version=2, answers=_columns(**_one_answer(attempt=0))), id="v2-bad-value"
+        ),
     ],
 )
 def test_corrupt_file_is_moved_aside(store: ProgressStore, content: bytes) -> None:
@@ -374,13 +405,37 @@ def test_corrupt_file_is_moved_aside(store: ProgressStore, content: bytes) -> No
     assert str(moved) in message
     document = load(store.path)
     assert document["format"] == "smmkit-results"
-    assert document["answers"] == [record.to_dict()]
+    assert load_records(store.path) == [record.to_dict()]
     assert record.attempt == 1
+
+
+def test_version_1_file_is_read_and_written_as_version_2_with_the_next_answer(
+    store: ProgressStore,
+) -> None:
+    old = {"item_id": "q1", "answer": [0, 2], "score": 0.5, "max_score": 1.0, "attempt": 1,
+           "timestamp": "2024-01-01T00:00:00+00:00", "module": "m01", "phase": None}  # fmt: skip
+    store.directory.mkdir(parents=True)
+    store.path.write_bytes(_document(answers=[old]))
+    assert store.records() == [AnswerRecord.from_dict(old)]
+    record = store.record("q1", [0, 1], 1.0, 1.0, module="m01")
+    assert record.attempt == 2  # counted on from the version 1 answer
+    document = load(store.path)
+    assert document["version"] == 2
+    assert load_records(store.path) == [old, record.to_dict()]
+    assert not corrupt_files(store)
+
+
+def test_version_2_answers_are_read_as_records(store: ProgressStore) -> None:
+    store.directory.mkdir(parents=True)
+    store.path.write_bytes(_document(version=2, answers=_columns(**_one_answer(answer={"a": 1}))))
+    [record] = store.records()
+    assert (record.item_id, record.answer, record.score) == ("q0", {"a": 1}, 0.0)
+    assert not corrupt_files(store)
 
 
 def test_future_version_is_moved_aside_with_reason(store: ProgressStore) -> None:
     store.directory.mkdir(parents=True)
-    content = _document(version=2, answers=[{"new": "shape"}])
+    content = _document(version=3, answers=[{"new": "shape"}])
     store.path.write_bytes(content)
     with pytest.warns(ProgressWarning, match="neueren smmkit-Version"):
         assert store.records() == []
@@ -388,7 +443,7 @@ def test_future_version_is_moved_aside_with_reason(store: ProgressStore) -> None
     assert moved.read_bytes() == content
     assert not store.path.exists()  # reading moves aside but creates nothing
     store.record("q1", "A", 1, 1)
-    assert load(store.path)["version"] == 1
+    assert load(store.path)["version"] == 2
 
 
 def test_repeated_corruption_never_overwrites_moved_files(store: ProgressStore) -> None:
@@ -435,9 +490,9 @@ def _kill_round(path: Path, participant: Participant, minimum: int, before: list
     assert acknowledged == list(range(1, len(acknowledged) + 1))
     document = load(path)  # parses: never a half-written file
     assert document["format"] == "smmkit-results"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["participant"]["key"] == participant.key
-    attempts = [entry["attempt"] for entry in document["answers"]]
+    attempts = [entry["attempt"] for entry in load_records(path)]
     assert attempts == list(range(1, len(attempts) + 1))
     assert len(acknowledged) <= len(attempts) <= len(acknowledged) + 1  # every ack, at most +1
     return attempts
@@ -500,7 +555,7 @@ def test_concurrent_processes_lose_nothing(tmp_path: Path) -> None:
     outputs = [process.communicate(timeout=60)[0] for process in workers]
     assert [process.returncode for process in workers] == [0, 0, 0, 0]
 
-    answers = load(directory / f"{participant.key}.json")["answers"]
+    answers = load_records(directory / f"{participant.key}.json")
     assert len(answers) == 200
     assert [entry["attempt"] for entry in answers] == list(range(1, 201))
     for n, output in enumerate(outputs):

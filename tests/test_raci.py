@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from helpers import REPO
+from helpers import REPO, saved_records
 
 from smmkit.raci import (
     DEFAULT_EXERCISE,
@@ -256,7 +254,7 @@ def session():
 
 
 def saved(session) -> list[dict]:
-    return json.loads(session.store().path.read_text(encoding="utf-8"))["answers"]
+    return saved_records(session.store().path)
 
 
 def fill(widget: RaciExercise, rows: dict[str, dict[str, str]]) -> None:

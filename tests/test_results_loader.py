@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from results_support import document, record, write_participant, write_raw
 
-from smmkit.progress import participant_key
+from smmkit.progress import RECORD_FIELDS, participant_key
 from smmkit.results import ResultsError, load_results, loader, parsing
 from smmkit.results.loader import ANSWER_COLUMNS
 from smmkit.results.parsing import KEY_PATTERN, MAX_FILE_BYTES
@@ -115,7 +115,7 @@ def test_wrong_format_is_skipped(folder, fixture_bank):
 
 
 def test_newer_version_is_skipped(folder, fixture_bank):
-    write_raw(folder, "neu.json", json.dumps(document("Neu", [], version=2)))
+    write_raw(folder, "neu.json", json.dumps(document("Neu", [], version=3)))
     assert "neueren smmkit-Version" in _skipped(folder, fixture_bank, "neu.json")[0]
 
 
@@ -127,6 +127,42 @@ def test_version_of_wrong_type_is_skipped(folder, fixture_bank):
 def test_answers_not_a_list_is_skipped(folder, fixture_bank):
     write_raw(folder, "liste.json", json.dumps({**document("L", []), "answers": {"a": 1}}))
     assert "Antwortliste fehlt" in _skipped(folder, fixture_bank, "liste.json")[0]
+
+
+def _columns(drop: str | None = None, **columns: list) -> dict[str, list]:
+    """Version 2 answers: every field an empty list unless given; `drop` leaves one out."""
+    answers = {name: columns.get(name, []) for name in RECORD_FIELDS}
+    answers.pop(drop, None)
+    return answers
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ([], "Antwortspalten fehlen"),
+        ({"item_id": ["beispiel.sc-01"]}, "Antwortspalten fehlen"),
+        (_columns(item_id=["beispiel.sc-01"]), "unterschiedlich lang"),
+        (_columns(drop="phase"), "Antwortspalten fehlen"),
+        (_columns(timestamp="2026-03-02T09:00:00+00:00"), "Antwortspalten fehlen"),
+    ],
+    ids=["list", "one-column", "ragged", "missing-column", "column-not-a-list"],
+)
+def test_version_2_answers_that_are_not_columns_of_one_length_are_skipped(
+    folder, fixture_bank, answers, message
+):
+    write_raw(folder, "spalten.json", json.dumps(document("S", answers, version=2)))
+    assert message in _skipped(folder, fixture_bank, "spalten.json")[0]
+
+
+def test_version_2_bad_values_are_dropped_like_version_1_ones(folder, fixture_bank):
+    answers = [*GOOD, record("beispiel.sc-01", 0, 1.0, attempt=0, minute=5)]
+    write_participant(folder, "Eins Alt", answers, filename="v1.json")
+    write_participant(folder, "Zwei Neu", answers, filename="v2.json", layout=2)
+    loaded = load(folder, fixture_bank)
+    assert warnings_for(loaded, "v1.json") == warnings_for(loaded, "v2.json")
+    assert warnings_for(loaded, "v2.json")  # the bad attempt, named
+    counts = loaded.answers["source"].value_counts()
+    assert counts["v1.json"] == counts["v2.json"] == len(GOOD)
 
 
 def test_missing_participant_is_skipped(folder, fixture_bank):
@@ -483,6 +519,15 @@ def test_arbitrary_json_documents_never_raise(fixture_bank, value):
 
 
 @SETTINGS
+@given(columns=st.dictionaries(st.sampled_from(RECORD_FIELDS), st.lists(JSON, max_size=4)))
+def test_arbitrary_version_2_columns_never_raise(fixture_bank, columns):
+    with tempfile.TemporaryDirectory() as tmp:
+        write_raw(Path(tmp), "x.json", json.dumps(document("Spalte", columns, version=2)))
+        loaded = load(Path(tmp), fixture_bank)
+        assert_valid_rows(loaded, fixture_bank)
+
+
+@SETTINGS
 @given(answers=st.lists(ANSWER, max_size=8), name=st.text(max_size=30) | JSON)
 def test_arbitrary_answers_never_raise_and_kept_rows_are_valid(fixture_bank, answers, name):
     with tempfile.TemporaryDirectory() as tmp:
@@ -558,13 +603,21 @@ def assert_same_results(one, two) -> None:
 
 @SETTINGS
 @given(answers=st.lists(WELL_FORMED_ANSWER, max_size=5))
-def test_schema_reader_and_json_reader_agree(fixture_bank, answers):
+def test_schema_reader_and_json_reader_agree_on_both_layouts(fixture_bank, answers):
     with tempfile.TemporaryDirectory() as tmp:
-        write_participant(Path(tmp), "Ada Agree", answers)
-        write_participant(Path(tmp), "Bert Bündig", answers[::-1], filename="b.json")
-        assert_same_results(
-            load(Path(tmp), fixture_bank), load_with_json_reader_only(Path(tmp), fixture_bank)
-        )
+        results = []
+        for layout in (1, 2):
+            folder = Path(tmp) / f"v{layout}"
+            write_participant(folder, "Ada Agree", answers, layout=layout)
+            write_participant(
+                folder, "Bert Bündig", answers[::-1], filename="b.json", layout=layout
+            )
+            results += [
+                load(folder, fixture_bank),
+                load_with_json_reader_only(folder, fixture_bank),
+            ]
+        for other in results[1:]:
+            assert_same_results(results[0], other)
 
 
 def test_files_as_smmkit_writes_them_take_the_schema_reader(folder, fixture_bank, monkeypatch):
@@ -578,13 +631,15 @@ def test_files_as_smmkit_writes_them_take_the_schema_reader(folder, fixture_bank
         return rows
 
     likert = {"s1": 4, "s2": None}
-    write_participant(folder, "Lena Likert", [*GOOD, record("beispiel.lik-01", likert, None)])
+    answers = [*GOOD, record("beispiel.lik-01", likert, None)]
+    write_participant(folder, "Lena Likert", answers, layout=2)
+    write_participant(folder, "Otto Alt", answers, layout=1)
     monkeypatch.setattr(parsing.ChunkBuilder, "_decoded_rows", spy)
     loaded = load(folder, fixture_bank)
     monkeypatch.undo()
-    assert taken == [True, True]
+    assert taken == [True, True, True]
     assert_same_results(loaded, load_with_json_reader_only(folder, fixture_bank))
-    assert list(loaded.ratings["rating"]) == [4]
+    assert list(loaded.ratings["rating"]) == [4, 4]
 
 
 @pytest.mark.parametrize("remembered", [parsing.MAX_REMEMBERED_ANSWERS, 2])
@@ -722,10 +777,12 @@ def test_timestamps_by_row_agree_with_pandas_and_leave_only_other_layouts(texts)
 
 
 def test_record_fields_are_in_the_order_the_fast_reader_unpacks():
-    # ChunkBuilder._decoded_rows unpacks msgspec.structs.astuple(record) positionally.
-    assert parsing._Record.__struct_fields__ == (
+    # ChunkBuilder._decoded_rows unpacks msgspec.structs.astuple(...) positionally.
+    assert RECORD_FIELDS == (
         "item_id", "answer", "score", "max_score", "attempt", "timestamp", "module", "phase"
     )  # fmt: skip
+    assert parsing._Record.__struct_fields__ == RECORD_FIELDS
+    assert parsing._Columns.__struct_fields__ == RECORD_FIELDS
 
 
 @pytest.mark.parametrize("attempt", [1, 255, 256, 70_000])

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
-from helpers import REPO
+from helpers import REPO, saved_records
 
 from smmkit import strategy as S
 from smmkit.strategy import (
@@ -423,7 +422,7 @@ def session():
 
 
 def saved(session) -> list[dict]:
-    return json.loads(session.store().path.read_text(encoding="utf-8"))["answers"]
+    return saved_records(session.store().path)
 
 
 def test_widget_has_labelled_fields_and_live_checks(session):

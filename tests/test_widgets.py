@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from helpers import VALID_ROOT
+from helpers import VALID_ROOT, saved_records
 
 import smmkit
 from smmkit import progress
@@ -36,7 +34,7 @@ def inner(wrapper):
 
 
 def saved_answers(session):
-    return json.loads(session.store().path.read_text(encoding="utf-8"))["answers"]
+    return saved_records(session.store().path)
 
 
 def option_index(widget, text):

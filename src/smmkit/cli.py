@@ -139,7 +139,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     text = (
         progress.export_csv(document)
         if args.format == "csv"
-        else json.dumps(document, indent=1, ensure_ascii=False)
+        else json.dumps(progress.file_layout(document), indent=1, ensure_ascii=False)
     )
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")

@@ -3,6 +3,13 @@
 Every answer is appended to ``<results dir>/<participant key>.json`` under an inter-process
 lock and written atomically (temp file, fsync, ``os.replace``). Corrupt or unknown files are
 moved aside, never overwritten.
+
+File layout, version 2: ``answers`` holds one list per record field (``RECORD_FIELDS``), the
+n-th entry of every list belonging to the n-th answer. Version 1 files (``answers`` as a list
+of record objects) are still read, and written as version 2 with the next answer. In memory,
+and for every caller, a document holds its answers as a list of record dicts ("record form");
+only :func:`file_layout` and :func:`record_form` know the columns. (The trainer's loader
+reads columns several times faster than one object per answer: docs/results.md.)
 """
 
 from __future__ import annotations
@@ -32,8 +39,13 @@ from filelock import FileLock, Timeout
 from .errors import SmmkitError
 
 FORMAT = "smmkit-results"
-VERSION = 1
+VERSION = 2  # answers as columns; version 1 (a list of records) is still read
+READABLE_VERSIONS = (1, 2)
+RECORD_FIELDS = (
+    "item_id", "answer", "score", "max_score", "attempt", "timestamp", "module", "phase",
+)  # fmt: skip
 PARTICIPANT_FORMAT = "smmkit-participant"
+PARTICIPANT_VERSION = 1
 PARTICIPANT_FILE = "participant.json"
 MAX_NAME_LENGTH = 80
 LOCK_TIMEOUT = 10.0
@@ -150,7 +162,7 @@ def set_participant(name: str) -> Participant:
     participant = Participant.from_name(name)
     document = {
         "format": PARTICIPANT_FORMAT,
-        "version": VERSION,
+        "version": PARTICIPANT_VERSION,
         "name": participant.name,
         "key": participant.key,
     }
@@ -273,33 +285,64 @@ def _new_document(participant: Participant) -> dict[str, Any]:
     }
 
 
-def _document_problem(document: Any, key: str) -> str | None:
-    """German reason why ``document`` is unusable, or None if it is a valid v1 document."""
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        return "kein smmkit-Ergebnisformat"
-    version = document.get("version")
+def file_layout(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as it is written to disk: version 2, answers as one list per field."""
+    records = document["answers"]
+    columns = {name: [record.get(name) for record in records] for name in RECORD_FIELDS}
+    return {**document, "version": VERSION, "answers": columns}
+
+
+def record_form(answers: Any, version: Any) -> list | None:
+    """A file's answers as a list of records: version 1 as they are, version 2's columns
+    zipped (None if they are not a list per field, all of the same length)."""
+    if version == 1:
+        return answers if type(answers) is list else None
+    if type(answers) is not dict or not answers.keys() >= set(RECORD_FIELDS):
+        return None  # (other keys are ignored, as other fields of a version 1 record are)
+    columns = [answers[name] for name in RECORD_FIELDS]
+    if any(type(column) is not list for column in columns):
+        return None
+    if len({len(column) for column in columns}) != 1:
+        return None
+    return [dict(zip(RECORD_FIELDS, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def version_problem(version: Any) -> str | None:
+    """German reason why a results file of `version` cannot be read, or None."""
     if isinstance(version, bool) or not isinstance(version, int):
         return "ungültige Formatversion"
     if version > VERSION:
         return (
             f"Formatversion {version} stammt aus einer neueren smmkit-Version "
-            f"(unterstützt: {VERSION})"
+            f"(unterstützt: {', '.join(map(str, READABLE_VERSIONS))})"
         )
-    if version != VERSION:
+    if version not in READABLE_VERSIONS:
         return f"unbekannte Formatversion {version}"
+    return None
+
+
+def _document_problem(document: Any, key: str) -> str | None:
+    """German reason why ``document`` (as read from disk) is unusable, or None; turns a
+    valid document's answers into record form (in place)."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        return "kein smmkit-Ergebnisformat"
+    problem = version_problem(document.get("version"))
+    if problem is not None:
+        return problem
     participant = document.get("participant")
     if not isinstance(participant, dict) or participant.get("key") != key:
         return "Teilnehmerangaben fehlen oder passen nicht zum Dateinamen"
     if not isinstance(document.get("created"), str) or not isinstance(document.get("updated"), str):
         return "Zeitstempel fehlen"
-    answers = document.get("answers")
-    if not isinstance(answers, list):
-        return "Antwortliste fehlt"
+    answers = record_form(document.get("answers"), document["version"])
+    if answers is None:
+        return "Antwortliste fehlt" if document["version"] == 1 else "Antwortspalten ungültig"
     try:
         for record in answers:
             AnswerRecord.from_dict(record)
     except (KeyError, TypeError, ValueError) as exc:
         return f"ungültiger Antworteintrag ({exc})"
+    document["answers"] = answers
     return None
 
 
@@ -463,7 +506,7 @@ class ProgressStore:
             document["participant"] = {"name": self.participant.name, "key": self.participant.key}
             document["updated"] = record.timestamp
             self._remove_stale_temp_files()
-            _atomic_write(self.path, _dump(document))
+            _atomic_write(self.path, _dump(file_layout(document)))
         return record
 
     def records(self) -> list[AnswerRecord]:
@@ -480,7 +523,8 @@ class ProgressStore:
         return found[-1] if found else None
 
     def export(self) -> dict[str, Any]:
-        """The whole document as stored (a fresh, unsaved one if there is no file yet)."""
+        """The whole document in record form (a fresh, unsaved one if there is no file yet);
+        :func:`file_layout` turns it into what the file holds."""
         with self._locked("Ihre bisherigen Antworten konnten nicht gelesen werden."):
             return self._load()
 

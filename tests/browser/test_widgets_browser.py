@@ -22,7 +22,7 @@ from smmkit.content import load_bank
 from smmkit.content.validate import NOTEBOOK_CALL
 from smmkit.grading import Grade, grade
 from smmkit.i18n import t
-from smmkit.progress import participant_key
+from smmkit.progress import participant_key, record_form
 from smmkit.scenarios import ScenarioRun, best_path
 from smmkit.widgets.base import md, verdict
 
@@ -322,7 +322,7 @@ def read_results(results_dir: Path, name: str) -> dict[str, list[dict]]:
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["participant"]["name"] == name
     by_id: dict[str, list[dict]] = {}
-    for record in document["answers"]:
+    for record in record_form(document["answers"], document["version"]):
         by_id.setdefault(record["item_id"], []).append(record)
     return by_id
 

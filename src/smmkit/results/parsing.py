@@ -36,7 +36,14 @@ from typing import Annotated, Any, Literal
 import msgspec
 import numpy as np
 
-from ..progress import FORMAT, VERSION, normalize_name, participant_key
+from ..progress import (
+    FORMAT,
+    RECORD_FIELDS,
+    normalize_name,
+    participant_key,
+    record_form,
+    version_problem,
+)
 from .catalog import ITEM_ID_PATTERN, MAX_ITEM_ID_LENGTH, PHASES, RATINGS, Catalog, ItemSpec
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -345,18 +352,16 @@ def check_document(document: Any, report: FileReport) -> list:
     if type(document) is not dict or document.get("format") != FORMAT:
         raise SkipFile("kein smmkit-Ergebnisformat – übersprungen")
     version = document.get("version")
-    if type(version) is not int:
-        raise SkipFile("ungültige Formatversion – übersprungen")
-    if version > VERSION:
+    problem = version_problem(version)
+    if problem is not None:
+        raise SkipFile(f"{problem} – übersprungen")
+    answers = record_form(document.get("answers"), version)
+    if answers is None:
         raise SkipFile(
-            f"Formatversion {version} stammt aus einer neueren smmkit-Version "
-            f"(unterstützt: {VERSION}) – übersprungen"
+            "Antwortliste fehlt – übersprungen"
+            if version == 1
+            else "Antwortspalten fehlen oder sind unterschiedlich lang – übersprungen"
         )
-    if version != VERSION:
-        raise SkipFile(f"unbekannte Formatversion {version} – übersprungen")
-    answers = document.get("answers")
-    if type(answers) is not list:
-        raise SkipFile("Antwortliste fehlt – übersprungen")
     person = document.get("participant")
     if type(person) is not dict:
         raise SkipFile("Teilnehmerangaben fehlen – übersprungen")
@@ -650,9 +655,7 @@ class _TextTable:
         return codes
 
 
-_FIELDS = operator.itemgetter(
-    "item_id", "answer", "score", "max_score", "attempt", "timestamp", "module", "phase"
-)
+_FIELDS = operator.itemgetter(*RECORD_FIELDS)
 _PHASE_OR_NONE = {None: 0, **_PHASE_CODES}
 _STR_OR_NONE = frozenset({str, type(None)})
 _NULL_AS_NAN = {None: _NAN}
@@ -685,18 +688,58 @@ class _Record(msgspec.Struct, kw_only=True, gc=False):
     phase: Literal[PHASES] | None = None  # type: ignore[valid-type] - checked in C
 
 
-class _Document(msgspec.Struct, kw_only=True, gc=False):
+class _Document(msgspec.Struct, kw_only=True, gc=False, tag_field="version", tag=1):
+    """A version 1 file: one object per answer."""
+
     format: str
-    version: int
     participant: _Participant
     updated: Any = None
     answers: list[_Record]
 
 
-_DOCUMENT_DECODER = msgspec.json.Decoder(_Document)
+class _Columns(msgspec.Struct, gc=False):
+    """Version 2 answers: one list per field (the types of :class:`_Record`)."""
+
+    item_id: list[str]
+    answer: list[msgspec.Raw]
+    score: list[float | None]
+    max_score: list[float | None]
+    attempt: list[Annotated[int, msgspec.Meta(ge=1, le=MAX_ATTEMPT)]]
+    timestamp: list[Annotated[str, msgspec.Meta(max_length=MAX_SHORT_TEXT)]]
+    module: list[str | None]
+    phase: list[Literal[PHASES] | None]  # type: ignore[valid-type] - checked in C
+
+
+class _ColumnDocument(msgspec.Struct, kw_only=True, gc=False, tag_field="version", tag=2):
+    """A version 2 file (what smmkit writes): no object, no keys to match per answer, so
+    msgspec decodes it in about 60 % of the time of the same answers as objects."""
+
+    format: str
+    participant: _Participant
+    updated: Any = None
+    answers: _Columns
+
+
+# The version is the tag that tells the two layouts apart (any other version: the careful
+# reader says why the file is skipped).
+_DOCUMENT_DECODER = msgspec.json.Decoder(_Document | _ColumnDocument)
 # A likert answer as the widget writes it: statement → rating 1..5 or null (not rated).
 _LIKERT_DECODER = msgspec.json.Decoder(dict[str, Annotated[int, msgspec.Meta(ge=1, le=5)] | None])
 MAX_REMEMBERED_ANSWERS = 100_000  # distinct answer texts remembered per parsing process
+
+
+def _record_fields(document: _Document | _ColumnDocument) -> tuple[Sequence, ...] | None:
+    """The answers' values field by field (in ``RECORD_FIELDS`` order); None if version 2
+    columns differ in length."""
+    answers = document.answers
+    if isinstance(answers, _Columns):
+        fields = msgspec.structs.astuple(answers)
+        return fields if len(set(map(len, fields))) == 1 else None
+    if not answers:
+        return ((),) * len(RECORD_FIELDS)
+    # astuple reads the fields in declaration order straight from the struct: half the time
+    # of eight attribute look-ups per record.
+    return tuple(zip(*map(msgspec.structs.astuple, answers), strict=True))
 
 
 def _score_value(value: Any) -> float:
@@ -836,15 +879,14 @@ class ChunkBuilder:
             document = _DOCUMENT_DECODER.decode(raw)
         except (msgspec.DecodeError, ValueError, RecursionError):  # ValueError: bad UTF-8
             return None
-        if document.format != FORMAT or document.version != VERSION:
+        if document.format != FORMAT:
             return None
-        rows, records = _Rows(), document.answers
-        if records:
-            # astuple reads the fields in declaration order straight from the struct: half
-            # the time of eight attribute look-ups per record.
-            ids, raws, scores, maxes, attempts, stamps, modules, phases = zip(
-                *map(msgspec.structs.astuple, records), strict=True
-            )
+        fields = _record_fields(document)
+        if fields is None:
+            return None
+        rows = _Rows()
+        ids, raws, scores, maxes, attempts, stamps, modules, phases = fields
+        if ids:
             codes = list(map(self.catalog.index.get, ids))
             module_codes = self._resolve_exercises(codes, ids, modules)
             if module_codes is None:
@@ -863,7 +905,7 @@ class ChunkBuilder:
                 maxes,
             )
             self._rate(rows)
-        report.answers = len(records)
+        report.answers = len(ids)
         person = document.participant
         report.key, report.name = _identity(person.key, person.name, report.problems)
         updated = document.updated

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..content.validate import Bank
 from ..grading import grade
-from ..progress import FORMAT, VERSION, participant_key
+from ..progress import FORMAT, VERSION, file_layout, participant_key
 from ..scenarios import ScenarioRun, max_score
 
 DEFAULT_SEED = 2026
@@ -463,7 +463,8 @@ class Simulator:
 def dump(document: dict, compact: bool = False) -> bytes:
     """Bytes as :mod:`smmkit.progress` writes them (``compact`` for fast benchmark files)."""
     indent = None if compact else 1
-    return (json.dumps(document, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
+    text = json.dumps(file_layout(document), ensure_ascii=False, indent=indent)
+    return (text + "\n").encode("utf-8")
 
 
 def generate_results(
