@@ -37,7 +37,9 @@ import msgspec
 import numpy as np
 
 from ..progress import (
+    BAD_ANSWER_COLUMNS,
     FORMAT,
+    NO_ANSWER_LIST,
     RECORD_FIELDS,
     normalize_name,
     participant_key,
@@ -357,11 +359,8 @@ def check_document(document: Any, report: FileReport) -> list:
         raise SkipFile(f"{problem} – übersprungen")
     answers = record_form(document.get("answers"), version)
     if answers is None:
-        raise SkipFile(
-            "Antwortliste fehlt – übersprungen"
-            if version == 1
-            else "Antwortspalten fehlen oder sind unterschiedlich lang – übersprungen"
-        )
+        problem = NO_ANSWER_LIST if version == 1 else BAD_ANSWER_COLUMNS
+        raise SkipFile(f"{problem} – übersprungen")
     person = document.get("participant")
     if type(person) is not dict:
         raise SkipFile("Teilnehmerangaben fehlen – übersprungen")
