@@ -8,12 +8,13 @@ rejected, nesting bounded by the parser) and validated answer by answer. A file 
 answers keeps its good ones; every problem becomes a German message for the trainer that
 never quotes personal data (only item ids that match the id pattern).
 
-Two readers give the same result: files exactly as smmkit writes them are decoded by msgspec
-into typed records (field types and ranges checked in C, likert ratings decoded and checked by
-msgspec too, every other answer kept as raw JSON and checked once per distinct text and item);
-any file that does not fit that schema exactly is read again
-with the standard library's ``json`` and checked answer by answer, which is what names the
-problems.
+Two readers give the same result: files exactly as smmkit writes them (version 2: a list
+per field; version 1: one object per answer) are decoded by msgspec into typed columns or
+records (field types and ranges checked in C, likert ratings decoded and checked by msgspec
+too, every other answer kept as raw JSON and checked once per distinct text and item); any
+file that does not fit that schema exactly is read again with the standard library's
+``json``, turned into records (:func:`smmkit.progress.record_form`) and checked answer by
+answer, which is what names the problems.
 """
 
 from __future__ import annotations
