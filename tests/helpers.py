@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from smmkit.progress import record_form
+from smmkit.progress import RECORD_FIELDS, record_form
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -29,3 +29,10 @@ def saved_records(path: Path) -> list[dict]:
     """The answers of a participant's results file as records, whichever layout it has."""
     document = json.loads(path.read_text(encoding="utf-8"))
     return record_form(document["answers"], document["version"])
+
+
+def version_2_columns(drop: str | None = None, **columns: object) -> dict[str, object]:
+    """Version 2 answers: every field an empty list unless given; `drop` leaves one out."""
+    answers = {name: columns.get(name, []) for name in RECORD_FIELDS}
+    answers.pop(drop, None)
+    return answers

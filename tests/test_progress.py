@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from helpers import saved_records, version_2_columns
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,7 +39,6 @@ from smmkit.progress import (
     get_participant,
     open_store,
     participant_key,
-    record_form,
     results_dir,
     set_participant,
 )
@@ -97,12 +97,6 @@ def spawn_worker(directory: Path, name: str, worker: str, total: int, mode: str)
 
 def load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def load_records(path: Path) -> list[dict]:
-    """The answers of a results file as records, whichever layout it has."""
-    document = load(path)
-    return record_form(document["answers"], document["version"])
 
 
 def corrupt_files(store: ProgressStore) -> list[Path]:
@@ -265,7 +259,7 @@ def test_file_content_shape(store: ProgressStore) -> None:
     assert document["created"] <= document["updated"] == record.timestamp
     assert store.export() == {**document, "answers": [record.to_dict()]}  # record form
     assert file_layout(store.export()) == document
-    assert AnswerRecord.from_dict(load_records(store.path)[0]) == record
+    assert AnswerRecord.from_dict(saved_records(store.path)[0]) == record
     leftovers = sorted(p.name for p in store.directory.iterdir())
     assert leftovers == [store.path.name, store.path.name + ".lock"]
 
@@ -364,13 +358,6 @@ def _one_answer(**changes: object) -> dict[str, list]:
     return {name: [value] for name, value in {**record, **changes}.items()}
 
 
-def _columns(drop: str | None = None, **columns: list) -> dict[str, list]:
-    """Version 2 answers: every field an empty list unless given; `drop` leaves one out."""
-    answers = {name: columns.get(name, []) for name in RECORD_FIELDS}
-    answers.pop(drop, None)
-    return answers
-
-
 @pytest.mark.parametrize(
     "content",
     [
@@ -385,10 +372,15 @@ def _columns(drop: str | None = None, **columns: list) -> dict[str, list]:
         pytest.param(_document(participant={"name": "X", "key": "x-00000000"}), id="other-key"),
         pytest.param(_document().replace(b"[]", b"[NaN]"), id="nan"),
         pytest.param(_document(version=2), id="v2-answers-as-list"),
-        pytest.param(_document(version=2, answers=_columns(item_id=["q1"])), id="v2-ragged"),
-        pytest.param(_document(version=2, answers=_columns(drop="phase")), id="v2-missing-field"),
         pytest.param(
-            _document(version=2, answers=_columns(**_one_answer(attempt=0))), id="v2-bad-value"
+            _document(version=2, answers=version_2_columns(item_id=["q1"])), id="v2-ragged"
+        ),
+        pytest.param(
+            _document(version=2, answers=version_2_columns(drop="phase")), id="v2-missing-field"
+        ),
+        pytest.param(
+            _document(version=2, answers=version_2_columns(**_one_answer(attempt=0))),
+            id="v2-bad-value",
         ),
     ],
 )
@@ -405,7 +397,7 @@ def test_corrupt_file_is_moved_aside(store: ProgressStore, content: bytes) -> No
     assert str(moved) in message
     document = load(store.path)
     assert document["format"] == "smmkit-results"
-    assert load_records(store.path) == [record.to_dict()]
+    assert saved_records(store.path) == [record.to_dict()]
     assert record.attempt == 1
 
 
@@ -421,13 +413,15 @@ def test_version_1_file_is_read_and_written_as_version_2_with_the_next_answer(
     assert record.attempt == 2  # counted on from the version 1 answer
     document = load(store.path)
     assert document["version"] == 2
-    assert load_records(store.path) == [old, record.to_dict()]
+    assert saved_records(store.path) == [old, record.to_dict()]
     assert not corrupt_files(store)
 
 
 def test_version_2_answers_are_read_as_records(store: ProgressStore) -> None:
     store.directory.mkdir(parents=True)
-    store.path.write_bytes(_document(version=2, answers=_columns(**_one_answer(answer={"a": 1}))))
+    store.path.write_bytes(
+        _document(version=2, answers=version_2_columns(**_one_answer(answer={"a": 1})))
+    )
     [record] = store.records()
     assert (record.item_id, record.answer, record.score) == ("q0", {"a": 1}, 0.0)
     assert not corrupt_files(store)
@@ -492,7 +486,7 @@ def _kill_round(path: Path, participant: Participant, minimum: int, before: list
     assert document["format"] == "smmkit-results"
     assert document["version"] == 2
     assert document["participant"]["key"] == participant.key
-    attempts = [entry["attempt"] for entry in load_records(path)]
+    attempts = [entry["attempt"] for entry in saved_records(path)]
     assert attempts == list(range(1, len(attempts) + 1))
     assert len(acknowledged) <= len(attempts) <= len(acknowledged) + 1  # every ack, at most +1
     return attempts
@@ -555,7 +549,7 @@ def test_concurrent_processes_lose_nothing(tmp_path: Path) -> None:
     outputs = [process.communicate(timeout=60)[0] for process in workers]
     assert [process.returncode for process in workers] == [0, 0, 0, 0]
 
-    answers = load_records(directory / f"{participant.key}.json")
+    answers = saved_records(directory / f"{participant.key}.json")
     assert len(answers) == 200
     assert [entry["attempt"] for entry in answers] == list(range(1, 201))
     for n, output in enumerate(outputs):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import version_2_columns
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from results_support import document, record, write_participant, write_raw
@@ -129,21 +130,14 @@ def test_answers_not_a_list_is_skipped(folder, fixture_bank):
     assert "Antwortliste fehlt" in _skipped(folder, fixture_bank, "liste.json")[0]
 
 
-def _columns(drop: str | None = None, **columns: list) -> dict[str, list]:
-    """Version 2 answers: every field an empty list unless given; `drop` leaves one out."""
-    answers = {name: columns.get(name, []) for name in RECORD_FIELDS}
-    answers.pop(drop, None)
-    return answers
-
-
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
         ([], "Antwortspalten fehlen"),
         ({"item_id": ["beispiel.sc-01"]}, "Antwortspalten fehlen"),
-        (_columns(item_id=["beispiel.sc-01"]), "unterschiedlich lang"),
-        (_columns(drop="phase"), "Antwortspalten fehlen"),
-        (_columns(timestamp="2026-03-02T09:00:00+00:00"), "Antwortspalten fehlen"),
+        (version_2_columns(item_id=["beispiel.sc-01"]), "unterschiedlich lang"),
+        (version_2_columns(drop="phase"), "Antwortspalten fehlen"),
+        (version_2_columns(timestamp="2026-03-02T09:00:00+00:00"), "Antwortspalten fehlen"),
     ],
     ids=["list", "one-column", "ragged", "missing-column", "column-not-a-list"],
 )

@@ -17,12 +17,13 @@ from typing import Any
 
 import nbformat
 import pytest
+from helpers import saved_records
 
 from smmkit.content import load_bank
 from smmkit.content.validate import NOTEBOOK_CALL
 from smmkit.grading import Grade, grade
 from smmkit.i18n import t
-from smmkit.progress import participant_key, record_form
+from smmkit.progress import participant_key
 from smmkit.scenarios import ScenarioRun, best_path
 from smmkit.widgets.base import md, verdict
 
@@ -322,7 +323,7 @@ def read_results(results_dir: Path, name: str) -> dict[str, list[dict]]:
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["participant"]["name"] == name
     by_id: dict[str, list[dict]] = {}
-    for record in record_form(document["answers"], document["version"]):
+    for record in saved_records(path):
         by_id.setdefault(record["item_id"], []).append(record)
     return by_id
 
