@@ -49,9 +49,16 @@ def test_multiple_choice_partial_credit(items, chosen, score):
     assert grade(items["beispiel.mc-01"], chosen).score == pytest.approx(score, abs=1e-4)
 
 
-def test_multiple_choice_names_missed_correct_options(items):
-    result = grade(items["beispiel.mc-01"], [0])
-    assert any("2 richtige Antwort(en)" in f.text for f in result.feedback)
+def test_multiple_choice_feedback_tells_chosen_right_chosen_wrong_and_missed(items):
+    result = grade(items["beispiel.mc-01"], [0, 2])
+    lines = [(f.label, f.ok, f.text.split(" – ")[0]) for f in result.feedback if f.label]
+    assert lines == [
+        ("Richtig gewählt", True, "„Kundenservice“"),
+        ("Übersehen (wäre richtig gewesen)", False, "„Vertrieb“"),
+        ("Falsch gewählt", False, "„Kantine“"),
+        ("Übersehen (wäre richtig gewesen)", False, "„Recht“"),
+    ]
+    assert "Leads entstehen" in result.feedback[1].text  # the missed option's reason is shown
 
 
 def test_true_false(items):
@@ -149,11 +156,26 @@ def test_free_text_keyword_rules_and_minimum_length(items):
 @pytest.mark.parametrize(
     ("keyword", "text", "found"),
     [
-        ("kritik", "Ihr Kritikpunkt ist berechtigt", True),
-        ("Kritik", "Selbstkritik ist gut", False),  # stems match word starts only
+        ("kritik", "Ihre Kritik ist berechtigt", True),
+        ("kritik", "Ihr Kritikpunkt ist berechtigt", False),  # whole words by default
+        ("kritik*", "Ihr Kritikpunkt ist berechtigt", True),  # a declared stem
+        ("kritik*", "Selbstkritik ist gut", False),  # stems match word starts only
+        ("*kritik", "Selbstkritik ist gut", True),  # a declared word ending
+        ("*service*", "Unser Kundenservice-Team", True),
         ("schön", "Das ist schoen", True),  # umlaut transliteration
+        ("Größe", "die richtige groesse", True),
         ("private nachricht", "Bitte per Private   Nachricht", True),
-        ("leid", "Leider nein", True),
+        ("private nachricht", "Private Fragen per Nachricht", False),  # consecutive words
+        ("entschuldig*", "Wir entschuldigen uns", True),
+        ("leid", "Leider nein", False),
+        ("leid", "Das tut uns leid.", True),
+        ("20", "ab 20 Uhr", True),
+        ("20", "im Jahr 2024", False),  # numbers are whole tokens
+        ("20", "20-Jährige", True),
+        ("2200", "bis zu 2.200 Zeichen", True),
+        ("2.200", "bis zu 2200 Zeichen", True),
+        ("3,5", "eine Rate von 3,5 %", True),
+        ("follow-up", "ein Follow up per Mail", True),
     ],
 )
 def test_keyword_matching(keyword, text, found):

@@ -1,6 +1,7 @@
 """`smmkit check` names file, line, item id and field for every broken fixture.
 
-Each file in tests/fixtures/broken/ marks the offending line with `# expect: <message>`;
+Each file in tests/fixtures/broken/ (errors) and tests/fixtures/quality/ (item-writing
+warnings) marks the offending line with `# expect: <message>` (several on one line if need be);
 the check must report exactly those problems, at those lines.
 """
 
@@ -20,16 +21,16 @@ from smmkit.content import bank_schema, check, load_bank
 from smmkit.errors import ContentError
 
 BROKEN = sorted((FIXTURES / "broken").glob("*.yaml"))
-EXPECT = re.compile(r"#\s*expect:\s*(.+)$")
+QUALITY = sorted((FIXTURES / "quality").glob("*.yaml"))
+EXPECT = re.compile(r"#\s*expect:\s*")
 
 
 def expectations(path: Path) -> set[str]:
     shown = f"content/de/{path.name}"
     found = set()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        match = EXPECT.search(line)
-        if match:
-            found.add(f"{shown}:{number}: {match.group(1).strip()}")
+        for message in EXPECT.split(line)[1:]:
+            found.add(f"{shown}:{number}: {message.strip()}")
     return found
 
 
@@ -50,7 +51,26 @@ def test_broken_fixture_reports_its_problem_at_its_place(fixture, tmp_path):
     expected = expectations(fixture)
     assert expected, f"{fixture.name} has no '# expect:' marker"
     result = check(root_with(tmp_path, fixture), "de")
-    assert {str(p) for p in result.problems} == expected
+    assert {str(p) for p in result.errors} == expected
+
+
+@pytest.mark.parametrize("fixture", QUALITY, ids=[p.stem for p in QUALITY])
+def test_item_writing_rule_reports_each_warning_at_its_place(fixture, tmp_path):
+    expected = expectations(fixture)
+    assert expected, f"{fixture.name} has no '# expect:' marker"
+    result = check(root_with(tmp_path, fixture), "de")
+    assert not result.errors
+    assert {str(p) for p in result.warnings} == expected
+
+
+def test_strict_check_fails_on_item_writing_warnings_lenient_does_not(tmp_path, capsys):
+    root = root_with(tmp_path, *QUALITY)
+    assert main(["check", "--root", str(root)]) == 0
+    out = capsys.readouterr()
+    assert "item-writing warnings (see docs/authoring.md)" in out.out
+    assert "[key-length]" in out.err
+    assert main(["check", "--root", str(root), "--strict"]) == 1
+    assert "(--strict: warnings count)" in capsys.readouterr().err
 
 
 def test_all_problems_are_reported_at_once(tmp_path, capsys):
@@ -60,7 +80,7 @@ def test_all_problems_are_reported_at_once(tmp_path, capsys):
     err = capsys.readouterr().err
     for line in expected:
         assert line in err
-    assert f"{len(expected)} problems found" in err
+    assert f"{len(expected)} problems and " in err
 
 
 def test_load_bank_raises_content_error_listing_problems(tmp_path):
@@ -102,6 +122,7 @@ def test_check_json_lists_problems_with_fields(tmp_path, capsys):
         "item_id": "kaputt.tf-02",
         "field": "competency",
         "message": "unknown competency 'marketing' (expected one of: kommunikation, team, strategie, kreativitaet)",
+        "severity": "error",
     }
 
 
@@ -124,7 +145,7 @@ def test_notebook_references_and_markers_are_checked(tmp_path):
         "# END SOLUTION\n",
         'smmkit.self_assessment("beispiel.lik-01", phase="vorher")',
     )
-    problems = [str(p) for p in check(root, "de").problems]
+    problems = [str(p) for p in check(root, "de").errors]
     nb = "notebooks/de/01_beispiel.ipynb"
     assert problems == [
         f"{nb}: cell 2, line 1: smmkit.quiz() refers to unknown id 'beispiel.gibtsnicht'",

@@ -147,22 +147,55 @@ def test_quiz_set_summary_pass_and_band(named):
     assert "Bestanden" in widget.summary.value
 
 
+def click_choice(player, text):
+    button = next(b for b in player.choices.children[1:] if b.description == text)
+    button.click()
+
+
 def test_scenario_player_to_an_ending_and_restart(named):
     player = inner(smmkit.scenario("beispiel.scn-01"))
     assert isinstance(player, ScenarioPlayer)
-    choice_buttons = player.choices.children[1:]
-    assert [b.description for b in choice_buttons] == ["Sofort antworten", "Bis Montag warten"]
-    choice_buttons[0].click()
+    shown = [b.description for b in player.choices.children[1:]]
+    assert sorted(shown) == ["Bis Montag warten", "Sofort antworten"]
+    click_choice(player, "Sofort antworten")
     assert "Schnell und offen." in player.last_feedback.value
-    player.choices.children[2].click()  # "Kommentar löschen"
+    click_choice(player, "Kommentar löschen")
     assert "Eskalation" in player.story.value and "Nie löschen ohne Grund." in player.story.value
     saved = saved_answers(named)[-1]
     assert saved["answer"]["ending"] == "ende_schlecht" and saved["score"] == 0.0
+    assert saved["answer"]["choices"] == [["anfang", 0], ["zweite", 1]]  # authored indexes
     assert saved["max_score"] == 3
     player.restart_button.click()
     assert player.run.node_id == "anfang" and "Freitag" in player.story.value
     again = inner(smmkit.scenario("beispiel.scn-01"))
     assert "Eskalation" in again.previous.value
+
+
+def test_scenario_choices_are_shuffled_stably_per_participant(session):
+    def order_for(name):
+        session.set_participant(name)
+        player = inner(smmkit.scenario("beispiel.scn-01"))
+        click_choice(player, "Sofort antworten")
+        return [b.description for b in player.choices.children[1:]]
+
+    orders = {name: order_for(name) for name in ("Anna", "Ben", "Cem", "Dana", "Eva", "Fritz")}
+    assert all(sorted(o) == sorted(orders["Anna"]) for o in orders.values())
+    assert len({tuple(o) for o in orders.values()}) > 1  # not every participant sees one order
+    assert order_for("Ben") == orders["Ben"]  # and each sees the same order every time
+
+
+def test_scenario_group_mode_keeps_feedback_for_the_debrief(named):
+    player = inner(smmkit.scenario("beispiel.scn-01", feedback="end"))
+    click_choice(player, "Sofort antworten")
+    assert player.last_feedback.value == ""  # the group discusses before anyone is told
+    click_choice(player, "Privat weiterführen")
+    story = player.story.value
+    assert "Ihre Entscheidungen" in story
+    assert story.index("Schnell und offen.") < story.index("Gut, Details privat klären.")
+    assert "Zielkonflikt in diesem Fall" in story
+    assert "Schutz der Kundendaten gegen Transparenz für Mitlesende" in story
+    with pytest.raises(ValueError, match="feedback must be one of"):
+        smmkit.scenario("beispiel.scn-01", feedback="never")
 
 
 def test_self_assessment_draws_radar_and_saves_phase(named):

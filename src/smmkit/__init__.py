@@ -57,11 +57,15 @@ def quiz(item_id: str) -> Any:
     return api.quiz(item_id)
 
 
-def scenario(item_id: str) -> Any:
-    """Play a branching case scenario from the bank."""
+def scenario(item_id: str, feedback: str = "each") -> Any:
+    """Play a branching case scenario from the bank.
+
+    `feedback="end"` (group play) shows each choice's feedback in the debrief at the end
+    instead of after every click.
+    """
     from .widgets import api
 
-    return api.scenario(item_id)
+    return api.scenario(item_id, feedback)
 
 
 def self_assessment(item_id: str, phase: str = "vorher") -> Any:

@@ -499,10 +499,10 @@ def _check_content(root: Path, langs: Iterable[str]) -> None:
 
     for lang in langs:
         result = check(root, lang)
-        if result.problems:
+        if result.errors:
             raise BuildError(
                 "the content has problems; run `smmkit check`:\n"
-                + "\n".join(f"  {p}" for p in result.problems)
+                + "\n".join(f"  {p}" for p in result.errors)
             )
 
 

@@ -85,11 +85,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         from .workshop import check_workshop
 
         result.problems.extend(check_workshop(Path(args.root)))
+    failed = bool(result.errors) or (args.strict and bool(result.warnings))
     if args.json:
         print(
             json.dumps(
                 {
-                    "ok": result.ok,
+                    "ok": not failed,
                     "problems": [
                         {
                             "path": p.path,
@@ -97,6 +98,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                             "item_id": p.item_id,
                             "field": p.field,
                             "message": p.message,
+                            "severity": p.severity,
                         }
                         for p in result.problems
                     ],
@@ -106,16 +108,29 @@ def cmd_check(args: argparse.Namespace) -> int:
                 ensure_ascii=False,
             )
         )
-        return 0 if result.ok else 1
-    if not result.ok:
-        for problem in result.problems:
-            print(problem, file=sys.stderr)
-        count = len(result.problems)
-        print(f"smmkit check: {count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        return 1 if failed else 0
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    errors, warnings = len(result.errors), len(result.warnings)
+    if failed:
+        counts = [_plural(errors, "problem"), _plural(warnings, "item-writing warning")]
+        found = " and ".join(c for c in counts if not c.startswith("0 "))
+        strict = " (--strict: warnings count)" if args.strict and not errors else ""
+        print(f"smmkit check: {found} found{strict}", file=sys.stderr)
         return 1
     print(format_coverage(coverage(result.bank)))
-    print(f"\nsmmkit check: content/{args.lang} is valid.")
+    if warnings:
+        print(
+            f"\nsmmkit check: content/{args.lang} is valid, with "
+            f"{_plural(warnings, 'item-writing warning')} (see docs/authoring.md)."
+        )
+    else:
+        print(f"\nsmmkit check: content/{args.lang} is valid.")
     return 0
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -226,6 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=".", help="project folder with content/ and notebooks/")
     p.add_argument("--lang", default="de")
     p.add_argument("--json", action="store_true", help="print problems and coverage as JSON")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on item-writing warnings too (the shipped bank must pass this)",
+    )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(

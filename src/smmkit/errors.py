@@ -22,11 +22,19 @@ class Problem:
     item_id: str | None
     field: str | None
     message: str
+    # "error": the content cannot be used as written; "warning": an item-writing rule is
+    # broken (see smmkit.content.quality), fatal only in `smmkit check --strict`.
+    severity: str = "error"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         what = ".".join(part for part in (self.item_id, self.field) if part)
-        return f"{where}: {what}: {self.message}" if what else f"{where}: {self.message}"
+        message = f"warning: {self.message}" if self.is_warning else self.message
+        return f"{where}: {what}: {message}" if what else f"{where}: {message}"
 
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.path, self.line or 0, self.item_id or "", self.field or "")

@@ -21,12 +21,12 @@ import hashlib
 import math
 import random
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from .content.keywords import keyword_found, normalise
 from .content.models import (
     FillBlanks,
     FreeText,
@@ -43,10 +43,15 @@ from .i18n import t
 
 @dataclass(frozen=True)
 class Feedback:
-    """One line of feedback; `ok` is True (right), False (wrong) or None (neutral)."""
+    """One line of feedback; `ok` is True (right), False (wrong) or None (neutral).
+
+    `label` replaces the plain "Richtig"/"Falsch" in front of the text where that would
+    mislead, e.g. "Übersehen" for a correct option the learner did not tick.
+    """
 
     ok: bool | None
     text: str
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,19 +84,23 @@ def grade_single_choice(item: SingleChoice, answer: int | None) -> Grade:
 
 
 def grade_multiple_choice(item: MultipleChoice, answer: Sequence[int]) -> Grade:
+    """Partial credit (right ticks minus wrong ticks); feedback per ticked or missed option."""
     chosen = {i for i in answer if 0 <= i < len(item.options)}
     n_correct = sum(o.correct for o in item.options)
     hits = sum(1 for i in chosen if item.options[i].correct)
     wrong = len(chosen) - hits
-    feedback = [
-        Feedback(option.correct, option.feedback)
-        for i, option in enumerate(item.options)
-        if i in chosen or option.correct
-    ]
-    missed = [o for i, o in enumerate(item.options) if o.correct and i not in chosen]
-    if missed:
-        feedback.append(Feedback(False, t("feedback.missed_options", count=len(missed))))
+    feedback = []
+    for i, option in enumerate(item.options):
+        if i in chosen:
+            key = "feedback.chosen_right" if option.correct else "feedback.chosen_wrong"
+            feedback.append(Feedback(option.correct, _about(option), t(key)))
+        elif option.correct:
+            feedback.append(Feedback(False, _about(option), t("feedback.missed")))
     return _grade((hits - wrong) / n_correct, item, feedback)
+
+
+def _about(option: Any) -> str:
+    return f"„{option.text}“ – {option.feedback}"
 
 
 def grade_true_false(item: TrueFalse, answer: bool | None) -> Grade:
@@ -124,7 +133,7 @@ def grade_matching(item: Matching, answer: Sequence[str | None]) -> Grade:
     right = 0
     for index, pair in enumerate(item.pairs):
         chosen = answer[index] if index < len(answer) else None
-        ok = chosen is not None and _norm(chosen) == _norm(pair.right)
+        ok = chosen is not None and normalise(chosen) == normalise(pair.right)
         right += ok
         text = f"{pair.left} → {pair.right}" + (f": {pair.feedback}" if pair.feedback else "")
         feedback.append(Feedback(ok, text))
@@ -136,7 +145,7 @@ def grade_fill_blanks(item: FillBlanks, answer: Sequence[str]) -> Grade:
     right = 0
     for index, blank in enumerate(item.blanks):
         given = answer[index] if index < len(answer) else ""
-        ok = _norm(given or "") in {_norm(a) for a in blank.accept}
+        ok = normalise(given or "") in {normalise(a) for a in blank.accept}
         right += ok
         label = t("feedback.gap", number=index + 1)
         shown = given.strip() if given and given.strip() else "—"
@@ -177,27 +186,6 @@ def grade_numeric(item: Numeric, answer: Any) -> Grade:
     if not feedback:
         feedback.append(Feedback(False, t("feedback.number_wrong")))
     return _grade(0.0, item, feedback)
-
-
-_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def _norm(text: str) -> str:
-    """Casefold, transliterate umlauts, collapse spaces: 'Schön  ' == 'schoen'."""
-    text = unicodedata.normalize("NFC", text).casefold().translate(_TRANSLIT)
-    return " ".join(text.split())
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", _norm(text))
-
-
-def keyword_found(keyword: str, text: str) -> bool:
-    """A keyword matches a word that starts with it; a phrase matches as a substring."""
-    key = _norm(keyword)
-    if " " in key or not key.isalnum():
-        return key in " ".join(_words(text)) or key in _norm(text)
-    return any(word.startswith(key) for word in _words(text))
 
 
 def grade_free_text(item: FreeText, answer: str | None) -> Grade:

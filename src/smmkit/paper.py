@@ -17,7 +17,7 @@ from .content.models import GAP_PATTERN, Scenario
 from .grading import stable_order
 from .i18n import t
 from .markup import md
-from .scenarios import best_path, reachable
+from .scenarios import best_path, choice_order, reachable
 
 Mode = Literal["participant", "trainer"]
 PAPER_SEED = "paper"
@@ -232,6 +232,13 @@ def _route_text(route: Any, numbers: dict[str, int]) -> str:
     return t("paper.route_else", section=target)
 
 
+def _lettered_choices(scenario: Scenario, node: Any) -> list[tuple[str, Any]]:
+    """A node's choices as printed: letters A, B, … in the paper's shuffled order."""
+    choices = node.choices or []
+    order = choice_order(scenario, node, PAPER_SEED)
+    return [(letter, choices[i]) for letter, i in zip("ABCDEFGH", order, strict=False)]
+
+
 def gamebook(scenario: Scenario) -> str:
     """The scenario as numbered sections a group can play on paper."""
     numbers = section_numbers(scenario)
@@ -245,7 +252,7 @@ def gamebook(scenario: Scenario) -> str:
         body = md(node.text) if node.text else ""
         if node.choices:
             items = []
-            for letter, choice in zip("ABCDEFGH", node.choices, strict=False):
+            for letter, choice in _lettered_choices(scenario, node):
                 target = numbers[choice.goto]
                 if scored and choice.score:
                     # a points section between choice and consequence: points only after choosing
@@ -298,9 +305,13 @@ def scenario_key(scenario: Scenario) -> str:
     if best:
         path = " → ".join(str(numbers[n]) for n in best[0])
         out.append(_key(t("paper.best_path"), esc(f"{path} ({best[1]:g} {t('paper.points')})")))
+    for node in scenario.nodes:
+        if node.dilemma:
+            label = t("paper.dilemma", section=numbers[node.id])
+            out.append(_key(label, esc(node.dilemma)))
     rows = []
     for node in scenario.nodes:
-        for letter, choice in zip("ABCDEFGH", node.choices or [], strict=False):
+        for letter, choice in _lettered_choices(scenario, node):
             rows.append(
                 f"<tr><td>{numbers[node.id]}{letter}</td><td>{esc(choice.text)}</td>"
                 f'<td class="smmkit-center">{choice.score:+g}</td><td>{md(choice.feedback)}</td></tr>'

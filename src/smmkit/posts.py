@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .grading import keyword_found
+from .content.keywords import keyword_found, tokens
 from .i18n import t
 
 __all__ = [
@@ -521,10 +521,17 @@ def _clean_keywords(keywords: Iterable[str] | str | None) -> list[str]:
     return cleaned
 
 
+def _mentions(keyword: str, text: str) -> bool:
+    # A learner's own keyword ("Lastenrad") should also find its inflected forms
+    # ("Lastenräder"), so each of its words counts as a stem.
+    words = tokens(keyword)
+    return bool(words) and keyword_found(" ".join(f"{w}*" for w in words), text)
+
+
 def _check_message(text: str, keywords: Sequence[str]) -> Check:
     if not keywords:
         return _check("botschaft", None, t("posts.check.botschaft.no_keywords"))
-    found = [k for k in keywords if keyword_found(k, text)]
+    found = [k for k in keywords if _mentions(k, text)]
     missing = [k for k in keywords if k not in found]
     if not found:
         return _check(

@@ -6,6 +6,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from .content.models import Choice, Node, Scenario
+from .grading import stable_order
 
 
 def reachable(scenario: Scenario) -> set[str]:
@@ -39,6 +40,15 @@ def can_end(scenario: Scenario) -> set[str]:
 
 def endings(scenario: Scenario) -> list[Node]:
     return [n for n in scenario.nodes if n.ending is not None]
+
+
+def choice_order(scenario: Scenario, node: Node, seed: str) -> list[int]:
+    """The order a node's choices are shown in: shuffled, the same every time for one seed.
+
+    The authored order must reveal nothing (authors tend to write the best choice first), so
+    the app shuffles per participant and the paper gamebook with one fixed seed.
+    """
+    return stable_order(len(node.choices or []), seed, scenario.id, node.id)
 
 
 @dataclass(frozen=True)

@@ -774,7 +774,7 @@ def _bank_ids(root: Path) -> set[str] | None:
     from .content import check
 
     result = check(root, "de")
-    if result.problems:
+    if result.errors:
         return None
     return set(result.bank.items) | set(result.bank.quiz_sets)
 

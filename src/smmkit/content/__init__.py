@@ -15,8 +15,8 @@ __all__ = ["Bank", "CheckResult", "bank_schema", "check", "coverage", "find_root
 def load_bank(root: Path | None = None, lang: str = "de") -> Bank:
     """Load and validate the bank of `lang`; raise ContentError listing every problem."""
     result = check(Path(root) if root else find_root(), lang, notebooks=False)
-    if result.problems:
-        raise ContentError(result.problems)
+    if result.errors:
+        raise ContentError(result.errors)
     return result.bank
 
 

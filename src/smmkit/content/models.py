@@ -66,8 +66,16 @@ class TrueFalse(_ItemBase):
 class Ordering(_ItemBase):
     type: Literal["ordering"]
     steps: list[Text] = Field(min_length=3)
+    # Other orders that count as fully right, as lists of step numbers (1 = the first step
+    # listed); [] says that only the listed order is defensible.
+    alternatives: list[list[int]] | None = None
     explanation: Text
     shuffle: bool = True
+
+    def accepted_orders(self) -> list[list[int]]:
+        """Every accepted order as 0-based step indexes, the listed order first."""
+        listed = list(range(len(self.steps)))
+        return [listed, *([n - 1 for n in alt] for alt in self.alternatives or [])]
 
 
 class Pair(_Model):
@@ -167,6 +175,9 @@ class Ending(_Model):
 class Node(_Model):
     id: NodeId
     text: Text | None = None
+    # The trade-off of a genuine dilemma, e.g. "Rechtssicherheit gegen schnelle Antwort":
+    # two defensible choices that both score. Shown in the debrief and the trainer map.
+    dilemma: Text | None = None
     choices: list[Choice] | None = None
     routes: list[Route] | None = None
     ending: Ending | None = None

@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from .. import scenarios
 from ..errors import Problem
 from ..solutions import MarkerError, solution_regions
+from . import quality
 from .loader import LocatedDocument, read_yaml
 from .models import (
     COMPETENCIES,
@@ -84,8 +85,17 @@ class CheckResult:
     notebook_refs: dict[str, list[str]] = field(default_factory=dict)
 
     @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_warning]
+
+    @property
     def ok(self) -> bool:
-        return not self.problems
+        """No errors; warnings (item-writing rules) are allowed."""
+        return not self.errors
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,7 +337,17 @@ def _load_item(doc: LocatedDocument, index: int, raw: Any, problems: list[Proble
         problems.append(
             Problem(doc.path, _field_line(doc, base, field_name), item.id, field_name, message)
         )
+    for finding in quality.item_findings(item):
+        problems.append(_quality_problem(doc, base, finding))
     return item
+
+
+def _quality_problem(doc: LocatedDocument, base: tuple, finding: quality.Finding) -> Problem:
+    line = _field_line(doc, base, finding.field) if finding.field else None
+    message = f"{finding.message} [{finding.rule}]"
+    return Problem(
+        doc.path, line or doc.line_of(base), finding.item_id, finding.field, message, "warning"
+    )
 
 
 def _load_file(path: Path, shown: str, bank: Bank, problems: list[Problem]) -> None:
@@ -409,11 +429,17 @@ def _load_file(path: Path, shown: str, bank: Bank, problems: list[Problem]) -> N
     if not isinstance(raw_items, list):
         problems.append(Problem(shown, doc.line_of(("items",)), None, "items", "must be a list"))
         raw_items = []
+    indexes: dict[str, int] = {}
     for index, raw in enumerate(raw_items):
         item = _load_item(doc, index, raw, problems)
         if item is not None and claim(item.id, doc.line_of(("items", index))):
             bank.items[item.id] = item
             module.item_ids.append(item.id)
+            indexes[item.id] = index
+    items = [bank.items[i] for i in module.item_ids]
+    for finding in quality.module_findings(items, module_name):
+        base = ("items", indexes[finding.item_id]) if finding.item_id else ("module",)
+        problems.append(_quality_problem(doc, base, finding))
 
     raw_sets = data.get("quiz_sets", [])
     if not isinstance(raw_sets, list):

@@ -48,8 +48,8 @@ def quiz(item_id: str) -> W.Widget:
     return _styled(make_item_widget(item, session))
 
 
-def scenario(item_id: str) -> W.Widget:
-    return _styled(ScenarioPlayer(_lookup(item_id, {"scenario"}), get_session()))
+def scenario(item_id: str, feedback: str = "each") -> W.Widget:
+    return _styled(ScenarioPlayer(_lookup(item_id, {"scenario"}), get_session(), feedback))
 
 
 def self_assessment(item_id: str, phase: str = "vorher") -> W.Widget:

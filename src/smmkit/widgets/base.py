@@ -42,7 +42,7 @@ def feedback_html(
         )
     for entry in lines:
         icon, colour, _ = STYLE[entry.ok]
-        word = (
+        word = entry.label or (
             {True: t("label.true"), False: t("label.false"), None: ""}[entry.ok]
             if verdict_words
             else ""

@@ -9,7 +9,7 @@ import ipywidgets as W
 from ..content.models import Scenario
 from ..grading import Feedback
 from ..i18n import t
-from ..scenarios import ScenarioRun, max_score
+from ..scenarios import ScenarioRun, choice_order, max_score
 from . import shared as S
 from .base import _status, feedback_html, format_points, md, record_answer
 from .session import Session, get_session
@@ -17,8 +17,20 @@ from .session import Session, get_session
 RATING_OK = {"best": True, "good": True, "neutral": None, "bad": False}
 
 
+FEEDBACK_MODES = ("each", "end")
+
+
 class ScenarioPlayer(W.VBox):
-    def __init__(self, scenario: Scenario, session: Session | None = None):
+    """Plays a scenario; `feedback="end"` keeps each choice's feedback for the debrief.
+
+    Groups that discuss every decision before clicking use "end": nobody is told after the
+    first click that the group was wrong, and the debrief walks through all decisions.
+    """
+
+    def __init__(self, scenario: Scenario, session: Session | None = None, feedback: str = "each"):
+        if feedback not in FEEDBACK_MODES:
+            raise ValueError(f"feedback must be one of {FEEDBACK_MODES}, not {feedback!r}")
+        self.feedback_mode = feedback
         self.scenario = scenario
         self.session = session or get_session()
         self.run = ScenarioRun(scenario)
@@ -73,7 +85,8 @@ class ScenarioPlayer(W.VBox):
         if node.ending is None:
             self.story.value = text
             buttons = []
-            for index, choice in enumerate(node.choices or []):
+            for index in choice_order(self.scenario, node, self.session.seed()):
+                choice = node.choices[index]
                 button = S.button(
                     description=choice.text,
                     tooltip=choice.text,
@@ -92,10 +105,34 @@ class ScenarioPlayer(W.VBox):
                 extra=[Feedback(RATING_OK[ending.rating], f"**{rating}:** {ending.title}")],
                 verdict_words=False,
             )
-            + f'<div class="smmkit-debrief"><h5>{t("scenario.debrief")}</h5>{md(ending.debrief)}</div>'
+            + f'<div class="smmkit-debrief"><h5>{t("scenario.debrief")}</h5>{md(ending.debrief)}'
+            + self._dilemmas_html()
+            + self._decisions_html()
+            + "</div>"
             + f"<p><em>{self._path_line()}</em></p>"
         )
         self.choices.children = []
+
+    def _dilemmas_html(self) -> str:
+        """The trade-offs of the dilemma nodes this run passed through."""
+        met = [self.scenario.node(s.node_id).dilemma for s in self.run.steps]
+        lines = [f"<li>{html.escape(d)}</li>" for d in dict.fromkeys(d for d in met if d)]
+        if not lines:
+            return ""
+        return f"<p><b>{t('scenario.dilemma')}</b></p><ul>{''.join(lines)}</ul>"
+
+    def _decisions_html(self) -> str:
+        """In "end" mode: every decision with its feedback, withheld until now."""
+        if self.feedback_mode != "end":
+            return ""
+        lines = []
+        for step in self.run.steps:
+            choice = self.scenario.node(step.node_id).choices[step.choice_index]
+            lines.append(
+                f"<li><b>{html.escape(choice.text)}</b> ({format_points(choice.score)}): "
+                f"{md(choice.feedback).strip()}</li>"
+            )
+        return f"<p><b>{t('scenario.decisions')}</b></p><ol>{''.join(lines)}</ol>"
 
     def _path_line(self) -> str:
         steps = len(self.run.steps)
@@ -104,8 +141,9 @@ class ScenarioPlayer(W.VBox):
 
     def choose(self, index: int) -> None:
         choice = self.run.choose(index)
-        ok = True if choice.score > 0 else (False if choice.score < 0 else None)
-        self.last_feedback.value = feedback_html(extra=[Feedback(ok, choice.feedback)])
+        if self.feedback_mode == "each":
+            ok = True if choice.score > 0 else (False if choice.score < 0 else None)
+            self.last_feedback.value = feedback_html(extra=[Feedback(ok, choice.feedback)])
         self._render()
         if self.run.finished:
             self._save()
