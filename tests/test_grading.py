@@ -207,3 +207,11 @@ def test_stable_order_is_stable_per_participant_and_differs_between_them():
     assert sorted(first) == list(range(8))
     others = {tuple(stable_order(8, f"p{i}", "item")) for i in range(10)}
     assert len(others) > 1
+
+
+def test_ordering_accepts_declared_alternative_orders(items):
+    item = items["beispiel.ord-01"].model_copy(update={"alternatives": [[1, 3, 2, 4]]})
+    assert grade(item, [0, 1, 2, 3]).correct
+    assert grade(item, [0, 2, 1, 3]).correct  # the declared alternative
+    swapped_ends = grade(item, [3, 1, 2, 0])
+    assert not swapped_ends.correct and swapped_ends.score < 0.5

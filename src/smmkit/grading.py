@@ -112,13 +112,12 @@ def grade_true_false(item: TrueFalse, answer: bool | None) -> Grade:
 
 
 def grade_ordering(item: Ordering, answer: Sequence[int]) -> Grade:
+    """Share of step pairs in the right order, against the closest accepted order."""
     order = list(answer)
     if sorted(order) != list(range(len(item.steps))):
         return Grade(0.0, item.points, (Feedback(False, t("feedback.incomplete_order")),))
-    pairs = list(combinations(order, 2))
-    in_order = sum(1 for a, b in pairs if a < b)
-    score = in_order / len(pairs)
-    positions = sum(1 for pos, step in enumerate(order) if pos == step)
+    score, accepted = max((_concordance(order, a), a) for a in item.accepted_orders())
+    positions = sum(1 for given, right in zip(order, accepted, strict=True) if given == right)
     ok = score >= 1 - 1e-9
     text = (
         t("feedback.order_right")
@@ -126,6 +125,12 @@ def grade_ordering(item: Ordering, answer: Sequence[int]) -> Grade:
         else t("feedback.order_partly", right=positions, total=len(order))
     )
     return _grade(score, item, [Feedback(ok, text)])
+
+
+def _concordance(order: Sequence[int], accepted: Sequence[int]) -> float:
+    rank = {step: position for position, step in enumerate(accepted)}
+    pairs = list(combinations(order, 2))
+    return sum(1 for a, b in pairs if rank[a] < rank[b]) / len(pairs)
 
 
 def grade_matching(item: Matching, answer: Sequence[str | None]) -> Grade:

@@ -169,6 +169,15 @@ def _rules_multiple_choice(item: MultipleChoice) -> Iterable[tuple[str, str]]:
 def _rules_ordering(item: Ordering) -> Iterable[tuple[str, str]]:
     for dup in _duplicates(item.steps):
         yield "steps", f"step appears twice: {dup!r}"
+    numbers = list(range(1, len(item.steps) + 1))
+    for index, alternative in enumerate(item.alternatives or []):
+        if sorted(alternative) != numbers:
+            yield (
+                f"alternatives[{index}]",
+                f"must list each step number 1 to {len(item.steps)} once, in the accepted order",
+            )
+        elif alternative == numbers:
+            yield f"alternatives[{index}]", "is the listed order itself; list only other orders"
 
 
 def _rules_matching(item: Matching) -> Iterable[tuple[str, str]]:
