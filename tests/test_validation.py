@@ -67,7 +67,7 @@ def test_strict_check_fails_on_item_writing_warnings_lenient_does_not(tmp_path, 
     root = root_with(tmp_path, *QUALITY)
     assert main(["check", "--root", str(root)]) == 0
     out = capsys.readouterr()
-    assert "item-writing warnings (see docs/authoring.md)" in out.out
+    assert "warnings (see docs/authoring.md)" in out.out
     assert "[key-length]" in out.err
     assert main(["check", "--root", str(root), "--strict"]) == 1
     assert "(--strict: warnings count)" in capsys.readouterr().err

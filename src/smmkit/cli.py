@@ -85,6 +85,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         from .workshop import check_workshop
 
         result.problems.extend(check_workshop(Path(args.root)))
+    if args.results and not result.errors:
+        result.problems.extend(_review_results(Path(args.results), result.bank))
     failed = bool(result.errors) or (args.strict and bool(result.warnings))
     if args.json:
         print(
@@ -122,11 +124,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     if warnings:
         print(
             f"\nsmmkit check: content/{args.lang} is valid, with "
-            f"{_plural(warnings, 'item-writing warning')} (see docs/authoring.md)."
+            f"{_plural(warnings, 'warning')} (see docs/authoring.md)."
         )
     else:
         print(f"\nsmmkit check: content/{args.lang} is valid.")
     return 0
+
+
+def _review_results(folder: Path, bank) -> list:
+    """Item statistics of a group's result files, as warnings located in the bank."""
+    from .results.commands import load_checked
+    from .results.review import review_items
+
+    return review_items(load_checked(folder, bank, sys.stderr), bank)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -245,6 +255,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="fail on item-writing warnings too (the shipped bank must pass this)",
+    )
+    p.add_argument(
+        "--results",
+        metavar="FOLDER",
+        help="also flag items by a group's results: facility, discrimination, weak distractors",
     )
     p.set_defaults(func=cmd_check)
 
