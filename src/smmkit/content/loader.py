@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,9 @@ def _parse_with(loader_class: type, text: str, path: str) -> LocatedDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        doc.problems.append(Problem(path, line, None, None, f"YAML syntax error: {exc.problem}"))
+        lines = text.splitlines()
+        message = f"YAML syntax error: {exc.problem}; {syntax_hint(str(exc.problem), lines, line)}"
+        doc.problems.append(Problem(path, line, nearest_id(lines, line), None, message))
         doc.data = None
     except yaml.YAMLError as exc:
         doc.problems.append(Problem(path, None, None, None, f"YAML error: {exc}"))
@@ -93,6 +96,44 @@ def _parse_with(loader_class: type, text: str, path: str) -> LocatedDocument:
     finally:
         loader.dispose()
     return doc
+
+
+ID_LINE = re.compile(r"""^\s*(?:-\s+)?id:\s*["']?([^"'\s#]+)""")
+
+
+def syntax_hint(problem: str, lines: list[str], line: int | None) -> str:
+    """A plain-language hint for a YAML syntax error, for authors who do not know YAML."""
+    around = lines[max(0, (line or 1) - 2) : line or 1]
+    if "\t" in "".join(around) or "'\\t'" in problem:
+        return "a tab is used for indentation: YAML needs spaces, so replace each tab by spaces"
+    if "mapping values are not allowed" in problem:
+        return (
+            "a text contains ': ' (colon and space): put the whole text in double quotes "
+            '("…"), or write it after ">-" on the next lines'
+        )
+    if "found '<scalar>'" in problem or "expected <block end>" in problem:
+        return (
+            "a quoted text probably contains the same quote mark again: use „…“ inside the "
+            "text, or put single quotes around it; also check the indentation"
+        )
+    return (
+        "check the indentation (spaces only, the same depth for fields of one item) and put "
+        "texts in double quotes when they contain ': ' or ' #' or start with a quote, '*' or '&'"
+    )
+
+
+def nearest_id(lines: list[str], line: int | None) -> str | None:
+    """The id of the item (or node) defined last before `line`: where the author should look."""
+    for text in reversed(lines[: line or 0]):
+        match = ID_LINE.match(text)
+        if match:
+            return match.group(1)
+    return None
+
+
+def declared_ids(text: str) -> set[str]:
+    """Every `id:` value in a YAML text, found line by line (works when parsing fails)."""
+    return {m.group(1) for m in map(ID_LINE.match, text.splitlines()) if m}
 
 
 def read_yaml(path: Path, display_path: str | None = None) -> LocatedDocument:

@@ -6,6 +6,7 @@ validation always runs to the end so an author sees *all* problems at once.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections import Counter
@@ -20,10 +21,13 @@ from .. import scenarios
 from ..errors import Problem
 from ..solutions import MarkerError, solution_regions
 from . import quality
-from .loader import LocatedDocument, read_yaml
+from .loader import LocatedDocument, declared_ids, read_yaml
 from .models import (
     COMPETENCIES,
     GAP_PATTERN,
+    ITEM_ID_PATTERN,
+    MODULE_PATTERN,
+    NODE_ID_PATTERN,
     ITEM_CLASSES,
     ITEM_TYPES,
     SCHEMA_VERSION,
@@ -67,6 +71,9 @@ class Bank:
     quiz_sets: dict[str, QuizSet] = field(default_factory=dict)
     modules: dict[str, Module] = field(default_factory=dict)
     origins: dict[str, Origin] = field(default_factory=dict)
+    # Ids written in the files but not loaded because of a reported problem: references to
+    # them are not reported again as "unknown id" (one mistake, one message).
+    unreadable_ids: set[str] = field(default_factory=set)
 
     def __contains__(self, item_id: str) -> bool:
         return item_id in self.items or item_id in self.quiz_sets
@@ -110,16 +117,27 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
     "too_short": lambda e: f"needs at least {e['ctx']['min_length']} entries",
     "too_long": lambda e: f"allows at most {e['ctx']['max_length']} entries",
     "literal_error": lambda e: f"must be one of {e['ctx']['expected']}",
-    "string_pattern_mismatch": lambda e: (
-        "must use lowercase letters, digits, '.', '-' or '_'"
-        if "a-z0-9._" in e["ctx"]["pattern"]
-        else f"does not match the pattern {e['ctx']['pattern']}"
+    "string_pattern_mismatch": lambda e: _PATTERN_RULES.get(
+        e["ctx"]["pattern"], f"does not match the pattern {e['ctx']['pattern']}"
     ),
     "bool_type": lambda e: "must be true or false",
     "bool_parsing": lambda e: "must be true or false",
     "list_type": lambda e: "must be a list",
     "model_type": lambda e: "must be a mapping of fields",
     "dict_type": lambda e: "must be a mapping of fields",
+}
+
+
+_PATTERN_RULES = {
+    ITEM_ID_PATTERN: (
+        "use only a–z, 0–9, '.', '-' and '_': no capitals, spaces or umlauts "
+        "(write ü as ue, ß as ss), e.g. kommunikation.kritik-01"
+    ),
+    NODE_ID_PATTERN: (
+        "use only letters a–z or A–Z, digits 0–9, '-' and '_': no spaces or umlauts "
+        "(write ü as ue, ß as ss), e.g. zweite_antwort"
+    ),
+    MODULE_PATTERN: "two digits, '_', then a–z, 0–9 and '_', e.g. 06_ki_im_alltag",
 }
 
 
@@ -233,10 +251,10 @@ def _rules_scenario(item: Scenario) -> Iterable[tuple[str, str]]:
             yield f"{where}.choices", f"node {node.id!r} has an empty list of choices"
         for c_index, choice in enumerate(node.choices or []):
             if choice.goto not in known:
-                yield f"{where}.choices[{c_index}].goto", f"points to missing node {choice.goto!r}"
+                yield f"{where}.choices[{c_index}].goto", _missing_node(choice.goto, ids)
         for r_index, route in enumerate(node.routes or []):
             if route.goto not in known:
-                yield f"{where}.routes[{r_index}].goto", f"points to missing node {route.goto!r}"
+                yield f"{where}.routes[{r_index}].goto", _missing_node(route.goto, ids)
             if route.is_fallback and r_index < len(node.routes) - 1:
                 yield f"{where}.routes[{r_index}]", "a route without bounds must come last"
             bounded = route.min_score is not None and route.max_score is not None
@@ -258,6 +276,12 @@ def _rules_scenario(item: Scenario) -> Iterable[tuple[str, str]]:
                 f"nodes[{index}]",
                 f"no ending can be reached from node {node.id!r}: the path never ends",
             )
+
+
+def _missing_node(target: str, ids: list[str]) -> str:
+    close = difflib.get_close_matches(target, ids, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"points to missing node {target!r}{hint}"
 
 
 RULES: dict[str, Rule] = {
@@ -363,6 +387,8 @@ def _load_file(path: Path, shown: str, bank: Bank, problems: list[Problem]) -> N
     doc = read_yaml(path, shown)
     problems.extend(doc.problems)
     data = doc.data
+    if data is None and doc.problems:
+        bank.unreadable_ids |= declared_ids(path.read_text(encoding="utf-8", errors="replace"))
     if data is None:
         if not doc.problems:
             problems.append(Problem(shown, None, None, None, "the file is empty"))
@@ -441,6 +467,8 @@ def _load_file(path: Path, shown: str, bank: Bank, problems: list[Problem]) -> N
     indexes: dict[str, int] = {}
     for index, raw in enumerate(raw_items):
         item = _load_item(doc, index, raw, problems)
+        if item is None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            bank.unreadable_ids.add(raw["id"])
         if item is not None and claim(item.id, doc.line_of(("items", index))):
             bank.items[item.id] = item
             module.item_ids.append(item.id)
@@ -465,6 +493,7 @@ def _load_file(path: Path, shown: str, bank: Bank, problems: list[Problem]) -> N
         )
         quiz_set = _structural(doc, base, raw, _QUIZ_SET, set_id, problems)
         if quiz_set is None:
+            bank.unreadable_ids.add(set_id)
             continue
         for field_name, message in _quiz_set_rules(quiz_set):
             problems.append(
@@ -490,6 +519,8 @@ def _cross_checks(bank: Bank, problems: list[Problem]) -> None:
         origin = bank.origins[quiz_set.id]
         for item_id in quiz_set.items:
             item = bank.items.get(item_id)
+            if item is None and item_id in bank.unreadable_ids:
+                continue  # its own problem is reported where it is defined
             if item is None:
                 problems.append(
                     Problem(
@@ -547,6 +578,8 @@ def check_notebook(path: Path, shown: str, bank: Bank, problems: list[Problem]) 
                     kind = "quiz_set"
                 elif ref in bank.items:
                     kind = bank.items[ref].type
+                elif ref in bank.unreadable_ids:
+                    continue  # its own problem is reported where it is defined
                 else:
                     problems.append(
                         Problem(
