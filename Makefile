@@ -29,7 +29,7 @@ app: $(STAMP)
 
 ## Validate the content bank and the notebooks' references
 check: $(STAMP)
-	$(BIN)/smmkit check
+	$(BIN)/smmkit check --strict
 
 ## System packages the tests need (Debian chromium, poppler-utils, fonts)
 sysdeps:
@@ -39,7 +39,7 @@ sysdeps:
 test: $(STAMP) sysdeps
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/smmkit check
+	$(BIN)/smmkit check --strict
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 lint: $(STAMP)

@@ -206,3 +206,15 @@ def test_fast_yaml_loader_gives_what_the_python_loader_gives(path: Path) -> None
     assert not fast.problems and not slow.problems
     assert fast.data == slow.data
     assert fast.lines == slow.lines
+
+
+def test_the_example_scenario_in_the_authoring_docs_validates_when_pasted(tmp_path):
+    docs = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
+    block = docs.split("<!-- example: scenario -->\n```yaml\n", 1)[1].split("```", 1)[0]
+    content = tmp_path / "content" / "de"
+    content.mkdir(parents=True)
+    header = 'schema_version: 1\nmodule: 01_beispiel\ntitle: "Beispiel"\nitems:\n'
+    (content / "01_beispiel.yaml").write_text(header + block, encoding="utf-8")
+    result = check(tmp_path, "de", notebooks=False)
+    assert [str(p) for p in result.problems] == []
+    assert "kommunikation.szenario-beispiel" in result.bank.items
