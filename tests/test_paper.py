@@ -86,6 +86,29 @@ def test_trainer_scenario_key_has_map_with_alt_text_and_debriefs(items):
     assert '<img src="data:image/svg+xml;base64,' in key
     assert 'alt="Ablaufplan des Fallbeispiels „Kommentar am Freitagabend“ mit 6 Abschnitten' in key
     assert "Bester Weg" in key and "Nie löschen ohne Grund." in key
+    assert "Zielkonflikt in Abschnitt" in key
+    assert "Schutz der Kundendaten gegen Transparenz für Mitlesende" in key
+    book = paper.gamebook(items["beispiel.scn-01"])
+    assert "Zielkonflikt" not in book  # participants meet the dilemma without a label
+
+
+def test_gamebook_letters_follow_the_shuffled_order_and_the_key_agrees(items):
+    scenario = items["beispiel.scn-01"]
+    book = paper.gamebook(scenario)
+    key = paper.scenario_key(scenario)
+    node = scenario.node("zweite")
+    printed = sorted(node.choices, key=lambda c: book.index(c.text))
+    assert [c.text for c in printed] != [c.text for c in node.choices]  # not the authored order
+    number = paper.section_numbers(scenario)["zweite"]
+    for letter, choice in zip("ABC", printed, strict=True):
+        assert f"<td>{number}{letter}</td><td>{choice.text}</td>" in key
+
+
+def test_ordering_key_lists_accepted_alternatives(items):
+    item = items["beispiel.ord-01"].model_copy(update={"alternatives": [[1, 3, 2, 4]]})
+    assert "Ebenfalls richtig" in paper.render_item(item, "trainer")
+    assert "Idee → Freigabe → Entwurf → Posting" in paper.render_item(item, "trainer")
+    assert "Ebenfalls richtig" not in paper.render_item(item, "participant")
 
 
 def test_quiz_set_on_paper_numbers_items_and_trainer_gets_bands(fixture_bank):

@@ -104,6 +104,9 @@ def _ordering(item: Any, mode: Mode) -> str:
     )
     if mode == "trainer":
         out += _key(t("paper.key"), _feedback(item.explanation))
+        for alternative in item.alternatives or []:
+            steps = " → ".join(item.steps[n - 1] for n in alternative)
+            out += _key(t("paper.also_right"), esc(steps))
     return out
 
 
