@@ -198,6 +198,14 @@ def test_scenario_group_mode_keeps_feedback_for_the_debrief(named):
         smmkit.scenario("beispiel.scn-01", feedback="never")
 
 
+def test_scenario_group_mode_can_be_switched_on_without_code(named):
+    player = inner(smmkit.scenario("beispiel.scn-01"))
+    assert player.group_mode.value is False
+    player.group_mode.value = True  # the checkbox a group ticks in the app
+    click_choice(player, "Sofort antworten")
+    assert player.last_feedback.value == ""
+
+
 def test_self_assessment_draws_radar_and_saves_phase(named):
     widget = inner(smmkit.self_assessment("beispiel.lik-01", phase="vorher"))
     assert isinstance(widget, SelfAssessmentWidget)

@@ -40,12 +40,17 @@ class ScenarioPlayer(W.VBox):
         self.choices = S.vbox()
         self.score_line = S.html()
         self.status = S.html()
+        self.group_mode = W.Checkbox(
+            value=feedback == "end", description=t("scenario.group_mode"), indent=False
+        )
+        self.group_mode.observe(self._set_group_mode, names="value")
         self.restart_button = S.button(description=t("button.restart"), tooltip=t("button.restart"))
         self.restart_button.on_click(lambda _: self.restart())
         self.previous = S.html()
         super().__init__(
             [
                 self.intro,
+                self.group_mode,
                 self.previous,
                 self.last_feedback,
                 self.story,
@@ -112,6 +117,10 @@ class ScenarioPlayer(W.VBox):
             + f"<p><em>{self._path_line()}</em></p>"
         )
         self.choices.children = []
+
+    def _set_group_mode(self, change: dict) -> None:
+        self.feedback_mode = "end" if change["new"] else "each"
+        self.last_feedback.value = ""
 
     def _dilemmas_html(self) -> str:
         """The trade-offs of the dilemma nodes this run passed through."""
