@@ -25,11 +25,11 @@ from .loader import LocatedDocument, declared_ids, read_yaml
 from .models import (
     COMPETENCIES,
     GAP_PATTERN,
+    ITEM_CLASSES,
     ITEM_ID_PATTERN,
+    ITEM_TYPES,
     MODULE_PATTERN,
     NODE_ID_PATTERN,
-    ITEM_CLASSES,
-    ITEM_TYPES,
     SCHEMA_VERSION,
     BankFile,
     FillBlanks,
