@@ -42,6 +42,29 @@ def test_environment_yml_agrees_with_pyproject():
         )
 
 
+# Import names that differ from their distribution names, and what comes with another package.
+IMPORT_NAMES = {"IPython": "ipython", "yaml": "pyyaml", "matplotlib_inline": "matplotlib-inline"}
+BUNDLED = {"pydantic_core": "pydantic"}
+
+
+def test_every_third_party_import_is_a_declared_dependency():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_name(r) for r in project["dependencies"]}
+    imported = set()
+    for path in (REPO / "src" / "smmkit").rglob("*.py"):
+        for match in re.finditer(
+            r"^\s*(?:from|import) ([A-Za-z_]\w*)", path.read_text(encoding="utf-8"), re.M
+        ):
+            imported.add(match.group(1))
+    third_party = {
+        name
+        for name in imported - set(sys.stdlib_module_names)
+        if name not in ("smmkit", "__future__")
+    }
+    names = {IMPORT_NAMES.get(n, BUNDLED.get(n, n)).lower().replace("_", "-") for n in third_party}
+    assert sorted(names - declared) == []
+
+
 def test_readme_names_the_two_commands_and_ci_runs_the_test_one():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "make test" in readme and "make handouts" in readme and "make lab" in readme
