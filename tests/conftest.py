@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -9,6 +10,13 @@ from pathlib import Path
 
 import pytest
 from helpers import REPO, VALID_ROOT
+from hypothesis import settings
+
+# In CI, property tests draw the same examples every run: a red build must be reproducible,
+# and a new counterexample must come from a change, not from luck. Locally they explore.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

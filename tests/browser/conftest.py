@@ -210,8 +210,29 @@ class VoilaServer:
             self.process.wait(timeout=10)
 
 
+PORT_ATTEMPTS = 5
+
+
 def start_voila(notebook_path: Path | str, root: Path | str, base: Path, env: dict[str, str]):
-    """Start `voila` for one notebook with SMMKIT_ROOT=root and folders under `base`."""
+    """Start `voila` for one notebook with SMMKIT_ROOT=root and folders under `base`.
+
+    A free port found by binding port 0 can be taken by another test process before Voilà
+    binds it; then Voilà exits, and we try again with another port.
+    """
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        try:
+            return _start_voila_once(notebook_path, root, base / f"try-{attempt}", env)
+        except PortTaken:
+            if attempt == PORT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+class PortTaken(RuntimeError):
+    """Voilà could not bind the port it was given."""
+
+
+def _start_voila_once(notebook_path, root, base: Path, env: dict[str, str]) -> VoilaServer:
     notebook = Path(notebook_path).resolve()
     server = VoilaServer(
         notebook=notebook,
@@ -227,9 +248,9 @@ def start_voila(notebook_path: Path | str, root: Path | str, base: Path, env: di
     env["SMMKIT_ROOT"] = str(server.root)
     env["SMMKIT_RESULTS_DIR"] = str(server.results_dir)
     env["SMMKIT_HOME"] = str(server.smmkit_home)
-    command = voila_command(
-        notebook, ["--no-browser", f"--port={server.port}", "--show_tracebacks=True"]
-    )
+    # No port retries: Voilà would silently serve on another port than the test talks to.
+    options = [f"--port={server.port}", "--Voila.port_retries=0"]
+    command = voila_command(notebook, ["--no-browser", *options, "--show_tracebacks=True"])
     with server.log_path.open("wb") as log:
         server.process = subprocess.Popen(
             command,
@@ -242,6 +263,11 @@ def start_voila(notebook_path: Path | str, root: Path | str, base: Path, env: di
         )
     try:
         server.wait_ready()
+    except RuntimeError as exc:
+        server.stop()
+        if "already in use" in server.log():
+            raise PortTaken(str(exc)) from exc
+        raise
     except BaseException:
         server.stop()
         raise
