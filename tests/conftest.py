@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -9,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import REPO, VALID_ROOT
+from filelock import FileLock
+from helpers import REPO, VALID_ROOT, require_pdf_tools
 from hypothesis import settings
 
 # In CI, property tests draw the same examples every run: a red build must be reproducible,
@@ -61,3 +63,27 @@ def shipped_bank():
     from smmkit.content import load_bank
 
     return load_bank(REPO)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """A full build into a shared folder (once per run, whichever worker comes first)."""
+    from smmkit.build import BuildOptions, build
+
+    require_pdf_tools()
+    shared = tmp_path_factory.getbasetemp().parent / "smmkit-full-build"
+    with FileLock(str(shared) + ".lock"):
+        done = shared / "done.json"
+        if not done.exists():
+            env_dirs = shared / "env"
+            for name in ("SMMKIT_HOME", "SMMKIT_RESULTS_DIR", "MPLCONFIGDIR", "IPYTHONDIR"):
+                os.environ[name] = str(env_dirs / name.lower())
+            report = build(
+                BuildOptions(
+                    root=REPO, out=shared / "build", generated_root=shared / "generated", jobs=2
+                )
+            )
+            done.write_text(
+                json.dumps({"seconds": report.seconds, "built": report.built}), encoding="utf-8"
+            )
+    return shared

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from filelock import FileLock
 from helpers import REPO, require_pdf_tools
 
 from smmkit.build import BuildOptions, build
@@ -29,28 +28,6 @@ from smmkit.solutions import solution_regions
 
 NOTEBOOKS = sorted(p.stem for p in (REPO / "notebooks" / "de").glob("*.ipynb"))
 pytestmark = pytest.mark.kernel
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """A full build into a shared folder (once per run, whichever worker comes first)."""
-    require_pdf_tools()
-    shared = tmp_path_factory.getbasetemp().parent / "smmkit-full-build"
-    with FileLock(str(shared) + ".lock"):
-        done = shared / "done.json"
-        if not done.exists():
-            env_dirs = shared / "env"
-            for name in ("SMMKIT_HOME", "SMMKIT_RESULTS_DIR", "MPLCONFIGDIR", "IPYTHONDIR"):
-                os.environ[name] = str(env_dirs / name.lower())
-            report = build(
-                BuildOptions(
-                    root=REPO, out=shared / "build", generated_root=shared / "generated", jobs=2
-                )
-            )
-            done.write_text(
-                json.dumps({"seconds": report.seconds, "built": report.built}), encoding="utf-8"
-            )
-    return shared
 
 
 def build_dir(built: Path) -> Path:
