@@ -35,13 +35,16 @@ __all__ = [
 _LAZY_MODULES = {"datasets", "widgets", "progress"}
 
 
-def _setup_kernel() -> None:
+def load_ipython_extension(ipython: Any) -> None:
+    """`%load_ext smmkit` (or a kernel started with `--ext=smmkit`): every matplotlib chart
+    the kernel shows carries an alt text made from its title and axis labels.
+
+    The handout build starts its kernels with this extension, so printed charts are
+    described; importing smmkit alone changes nothing in IPython.
+    """
     from .kernel_setup import enable_chart_alt_text
 
-    enable_chart_alt_text()
-
-
-_setup_kernel()
+    enable_chart_alt_text(ipython)
 
 
 def __getattr__(name: str) -> Any:

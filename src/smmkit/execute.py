@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +18,20 @@ def execute_notebook(
     cwd: Path,
     timeout: int = 300,
     kernel_name: str = "python3",
+    extensions: Sequence[str] = ("smmkit",),
     **client_options: Any,
 ) -> nbformat.NotebookNode:
-    """Run every cell of `notebook` (in place) with `cwd` as the kernel's working folder."""
+    """Run every cell of `notebook` (in place) with `cwd` as the kernel's working folder.
+
+    The kernel loads the IPython `extensions` first; smmkit's own gives charts alt texts,
+    which the handouts print.
+    """
     client = NotebookClient(
         notebook,
         timeout=timeout,
         kernel_name=kernel_name,
         resources={"metadata": {"path": str(cwd)}},
+        extra_arguments=[f"--ext={name}" for name in extensions],
         **client_options,
     )
     manager = client.create_kernel_manager()

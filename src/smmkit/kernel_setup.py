@@ -1,27 +1,15 @@
-"""Set-up done once when smmkit is imported inside a Jupyter kernel."""
+"""The IPython extension behind `%load_ext smmkit`: alt texts for charts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 
-def _in_kernel() -> Any | None:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    shell = get_ipython()
-    return shell if shell is not None and hasattr(shell, "kernel") else None
-
-
-def enable_chart_alt_text() -> bool:
-    """Attach an alt text (from titles and axis labels) to every PNG chart a kernel displays.
+def enable_chart_alt_text(shell: Any) -> bool:
+    """Attach an alt text (from titles and axis labels) to every PNG chart `shell` displays.
 
     Printed handouts must describe every chart; nbconvert writes `alt` from output metadata.
     """
-    shell = _in_kernel()
-    if shell is None:
-        return False
     import matplotlib.pyplot as plt  # noqa: F401 - activates the inline backend's formatters
     from matplotlib.figure import Figure
     from matplotlib_inline.backend_inline import configure_inline_support
