@@ -6,8 +6,6 @@ the xdist workers through a file lock.
 
 from __future__ import annotations
 
-import copy
-import json
 import os
 import re
 import shutil
@@ -543,45 +541,3 @@ def test_workers_validate_notebooks_without_the_slow_optional_import():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "rejected"
-
-
-def _tricky_notebook() -> nbformat.NotebookNode:
-    return copy.deepcopy(_TRICKY)
-
-
-def _make_tricky_notebook() -> nbformat.NotebookNode:
-    notebook = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("x = 1\nprint('Grüße\\u2028')\n")
-    cell.outputs = [
-        nbformat.v4.new_output(
-            "execute_result", data={"text/plain": "Grüße\n\u2028\x7f\t<b>"}, execution_count=1
-        ),
-        nbformat.v4.new_output("display_data", data={"text/plain": "a"}, metadata={}),
-    ]
-    cell.metadata["werte"] = [0.1, -0.0, 123456789012345678, 2.5]
-    notebook.cells = [nbformat.v4.new_markdown_cell("# Titel\n\nText"), cell]
-    return notebook
-
-
-_TRICKY = _make_tricky_notebook()
-
-
-def test_notebook_json_is_what_nbformat_writes():
-    from smmkit.build import notebook_json
-
-    assert notebook_json(_tricky_notebook()) == nbformat.writes(_tricky_notebook())
-    floats, expected = _tricky_notebook(), _tricky_notebook()
-    for notebook in (floats, expected):
-        notebook.cells[1].metadata["werte"] = [1e-05, 1e16, 1.5e300]
-    # Floats in exponent notation are spelled 1e16, not 1e+16: the same values.
-    assert json.loads(notebook_json(floats)) == json.loads(nbformat.writes(expected))
-
-
-def test_invalid_notebook_is_left_to_nbformat(caplog):
-    from smmkit.build import notebook_json
-
-    broken, expected = _tricky_notebook(), _tricky_notebook()
-    for notebook in (broken, expected):
-        notebook.cells[1].outputs[0]["output_type"] = "kaputt"
-    assert notebook_json(broken) == nbformat.writes(expected)
-    assert caplog.text.count("Notebook JSON is invalid") == 2  # nbformat said why, both times

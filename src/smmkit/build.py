@@ -252,12 +252,14 @@ def execution_worker_setup(kernel_starting: Any) -> None:
 def execute_job(notebook_path: str, notebook_target: str | None) -> dict[str, Any]:
     """Worker entry: execute one notebook; returns it as JSON text (the exports run elsewhere,
     so that this worker can start the next kernel at once)."""
+    import nbformat
+
     if _KERNEL_STARTING is not None:
         _KERNEL_STARTING.set()
     path = Path(notebook_path)
     notebook, seconds = _execute(path)
     title = _title(notebook, path.stem)
-    text = notebook_json(notebook)
+    text = nbformat.writes(notebook)
     if notebook_target is not None:
         out = Path(notebook_target)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -265,34 +267,12 @@ def execute_job(notebook_path: str, notebook_target: str | None) -> dict[str, An
     return {"seconds": seconds, "title": title, "notebook": text}
 
 
-def notebook_json(notebook: nbformat.NotebookNode) -> str:
-    """What `nbformat.writes(notebook)` returns, about four times faster; changes `notebook`.
-
-    nbformat indents with Python's pure-Python JSON encoder, which took a quarter of a second
-    for a large executed notebook, between one kernel and the next; msgspec encodes in C and
-    indents the same way. Same layout and values; only floats in exponent notation are spelled
-    differently (1e16, not 1e+16). An invalid notebook goes to nbformat, which logs why.
-    """
-    import msgspec
-    import nbformat
-    from nbformat.v4.rwbase import split_lines, strip_transient
-
-    try:
-        nbformat.validate(notebook)
-    except nbformat.ValidationError:
-        return nbformat.writes(notebook)
-    data = msgspec.json.encode(strip_transient(split_lines(notebook)), order="sorted")
-    return msgspec.json.format(data, indent=1).decode("utf-8")
-
-
 def export_job(edition: str, notebook_json: str, notebook_path: str, target: str) -> None:
     """Worker entry: one HTML edition of an executed notebook."""
     import nbformat
 
-    from .exporters.handout import HandedOverNotebook
-
     path, out = Path(notebook_path), Path(target)
-    notebook = HandedOverNotebook(nbformat.reads(notebook_json, as_version=4))
+    notebook = nbformat.reads(notebook_json, as_version=4)
     try:
         body = _export_html(edition, notebook, path)
     except NotebookError:

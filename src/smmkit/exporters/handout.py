@@ -9,8 +9,7 @@ from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-from nbformat import NotebookNode, validator
-from nbformat.validator import ValidationError
+from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 
 try:
@@ -19,21 +18,9 @@ except ImportError:  # pragma: no cover - jinja2 < 3
     from jinja2 import contextfilter as pass_context
 
 from ..i18n import t
-from ..preprocessors import DropWidgetOutputs, HideCode, RemoveCellsByTag, RenderBankItems
+from ..preprocessors import DropWidgetOutputs, HideCode, RenderBankItems
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-class HandedOverNotebook(NotebookNode):
-    """A notebook given to one export for good (the build parses one per export).
-
-    nbconvert deep-copies every notebook it exports so that the caller's stays untouched;
-    for a notebook nobody else holds that copy is wasted work (a tenth of a large export),
-    so copying returns the notebook itself.
-    """
-
-    def __deepcopy__(self, memo: dict) -> HandedOverNotebook:
-        return self
 
 
 class HandoutExporter(HTMLExporter):
@@ -78,7 +65,7 @@ class HandoutExporter(HTMLExporter):
         trainer = self.mode == "trainer"
         remove = ["handout-skip"] if trainer else ["handout-skip", "trainer"]
         return [
-            RemoveCellsByTag(remove_tags=remove, parent=self),
+            TagRemovePreprocessor(remove_cell_tags=set(remove), parent=self),
             RenderBankItems(mode=self.mode, parent=self),
             DropWidgetOutputs(parent=self),
             HideCode(show_solutions=trainer, parent=self),
@@ -117,26 +104,6 @@ class HandoutExporter(HTMLExporter):
             return _markdown_html(source, path, settings, options)
         except TypeError:  # unhashable lexer options
             return super().markdown2html(context, source)
-
-    def _preprocess(self, nb, resources):
-        """nbconvert's step loop without its two extra copies of the notebook.
-
-        `from_notebook_node` has already copied the notebook it was given, and copying a large
-        executed notebook again (outputs with embedded images) cost about a tenth of an export.
-        `validator.normalize` copies it once more even when there is nothing to repair: a
-        notebook that validates is left as it is, and only an invalid one is normalised.
-        """
-        try:
-            validator.validate(nb)
-        except ValidationError:
-            _, nb = validator.normalize(nb)
-        for preprocessor in self._preprocessors:
-            nb, resources = preprocessor(nb, resources)
-            if not self.optimistic_validation:
-                self._validate_preprocessor(nb, preprocessor)
-        if self.optimistic_validation and self._preprocessors:
-            self._validate_preprocessor(nb, self._preprocessors[-1])
-        return nb, resources
 
 
 @functools.lru_cache(maxsize=2048)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from nbconvert.exporters import NotebookExporter
-from nbconvert.preprocessors import ClearMetadataPreprocessor, ClearOutputPreprocessor
+from nbconvert.preprocessors import (
+    ClearMetadataPreprocessor,
+    ClearOutputPreprocessor,
+    TagRemovePreprocessor,
+)
 from traitlets import default
 
-from ..preprocessors import ClearSolutions, RemoveCellsByTag, StripSolutionMarkers
+from ..preprocessors import ClearSolutions, StripSolutionMarkers
 
 
 class _EditionExporter(NotebookExporter):
@@ -38,7 +42,10 @@ class ExerciseExporter(_EditionExporter):
     export_from_notebook = "smmkit exercise"
 
     def edition_steps(self) -> list:
-        return [RemoveCellsByTag(remove_tags=["trainer"], parent=self), ClearSolutions(parent=self)]
+        return [
+            TagRemovePreprocessor(remove_cell_tags={"trainer"}, parent=self),
+            ClearSolutions(parent=self),
+        ]
 
 
 class SolutionExporter(_EditionExporter):
@@ -56,4 +63,4 @@ class AppExporter(_EditionExporter):
     export_from_notebook = "smmkit app"
 
     def edition_steps(self) -> list:
-        return [RemoveCellsByTag(remove_tags=["trainer"], parent=self)]
+        return [TagRemovePreprocessor(remove_cell_tags={"trainer"}, parent=self)]

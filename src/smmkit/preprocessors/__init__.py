@@ -5,7 +5,6 @@ from .cells import (
     ClearSolutions,
     DropWidgetOutputs,
     HideCode,
-    RemoveCellsByTag,
     StripSolutionMarkers,
 )
 
@@ -13,7 +12,6 @@ __all__ = [
     "ClearSolutions",
     "DropWidgetOutputs",
     "HideCode",
-    "RemoveCellsByTag",
     "RenderBankItems",
     "StripSolutionMarkers",
 ]

@@ -68,7 +68,11 @@ class RenderBankItems(Preprocessor):
     would give the solution away) and get space for notes instead.
     """
 
-    mode = Enum(["participant", "trainer"], default_value="participant").tag(config=True)
+    mode = Enum(
+        ["participant", "trainer"],
+        default_value="participant",
+        help="participant: questions without answers; trainer: with the answer key",
+    ).tag(config=True)
     root = Unicode("", help="project folder with content/ (default: found upwards)").tag(
         config=True
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool, List, Unicode
+from traitlets import Bool, Unicode
 
 from ..errors import NotebookError
 from ..solutions import STUB, MarkerError, clear_solutions, solution_regions, strip_markers
@@ -38,17 +38,6 @@ def is_solution_cell(cell: Any) -> bool:
         return False
 
 
-class RemoveCellsByTag(Preprocessor):
-    """Drop every cell that carries one of `tags` (e.g. trainer notes from participant editions)."""
-
-    remove_tags = List(Unicode(), default_value=["trainer"]).tag(config=True)
-
-    def preprocess(self, nb, resources):
-        unwanted = set(self.remove_tags)
-        nb.cells = [cell for cell in nb.cells if not (tags(cell) & unwanted)]
-        return nb, resources
-
-
 class _SolutionStep(Preprocessor):
     def _transform(self, source: str) -> str:
         raise NotImplementedError
@@ -72,7 +61,7 @@ class _SolutionStep(Preprocessor):
 class ClearSolutions(_SolutionStep):
     """Exercise edition: each marked region becomes a stub; `solution`-tagged cells become stubs."""
 
-    stub = Unicode(STUB).tag(config=True)
+    stub = Unicode(STUB, help="what replaces each solution region").tag(config=True)
 
     def _transform_cell(self, cell: Any) -> str:
         if "solution" in tags(cell):
@@ -91,7 +80,9 @@ class StripSolutionMarkers(_SolutionStep):
 class HideCode(Preprocessor):
     """Hide code in handouts; the trainer edition keeps solution code visible."""
 
-    show_solutions = Bool(False).tag(config=True)
+    show_solutions = Bool(
+        False, help="keep solution code visible (trainer edition); other code is hidden"
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         for cell in nb.cells:
