@@ -26,7 +26,8 @@ from typing import Any
 
 import pandas as pd
 
-from .i18n import t
+from .i18n import date as format_date
+from .i18n import number, percent, t
 
 __all__ = [
     "BEISPIEL_ENDE",
@@ -65,11 +66,7 @@ def _day(value: Any) -> date:
 
 
 def _fmt(day: date) -> str:
-    return f"{day:%d.%m.%Y}"
-
-
-def _percent(share: float) -> str:
-    return f"{share * 100:.0f} %"
+    return format_date(day)
 
 
 def normalize_plan(df: pd.DataFrame) -> pd.DataFrame:
@@ -175,8 +172,8 @@ def _rule_formats(plan: pd.DataFrame, max_share: float, min_formats: int) -> lis
     share = top_count / total
     values = {
         "format": top,
-        "share": _percent(share),
-        "max": _percent(max_share),
+        "share": percent(share),
+        "max": percent(max_share),
         "count": top_count,
         "total": total,
     }
@@ -262,9 +259,9 @@ def _mix_summary(plan: pd.DataFrame, start: date, end: date) -> Finding:
     days = (end - start).days + 1
     per_channel = ", ".join(f"{k} {v}" for k, v in plan["kanal"].value_counts().items())
     per_format = ", ".join(
-        f"{k} {_percent(v)}" for k, v in plan["format"].value_counts(normalize=True).items()
+        f"{k} {percent(v)}" for k, v in plan["format"].value_counts(normalize=True).items()
     )
-    per_week = f"{len(plan) / days * 7:.1f}".replace(".", ",")
+    per_week = number(len(plan) / days * 7, 1)
     return Finding(
         "mix",
         None,

@@ -65,3 +65,38 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
             f"message {key!r} missing from the {lang or current_lang()!r} catalog"
         ) from None
     return template.format(**values) if values else template
+
+
+# --- numbers and dates in the current language (Babel) --------------------------------------
+
+_LOCALES = {"de": "de_DE", "en": "en_GB"}
+
+
+def _locale() -> str:
+    return _LOCALES.get(current_lang(), current_lang())
+
+
+def number(value: float, digits: int | None = None) -> str:
+    """A number as people of the current language write it: 1.234,5 in German.
+
+    `digits` fixes the decimals; without it, up to three are shown and trailing zeros dropped.
+    """
+    from babel.numbers import format_decimal
+
+    pattern = None if digits is None else f"#,##0.{'0' * digits}" if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=_locale())
+
+
+def percent(share: float, digits: int = 0) -> str:
+    """A share (0.25) as a percentage: "25 %" in German."""
+    from babel.numbers import format_percent
+
+    pattern = f"#,##0.{'0' * digits} %" if digits else "#,##0 %"
+    return format_percent(share, format=pattern, locale=_locale())
+
+
+def date(value: object, style: str = "medium") -> str:
+    """A date (or datetime) in the current language: 06.12.2026 (medium, German)."""
+    from babel.dates import format_date
+
+    return format_date(value, format=style, locale=_locale())

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from .content.models import GAP_PATTERN, Scenario
 from .grading import stable_order
-from .i18n import t
+from .i18n import number, t
 from .markup import md
 from .scenarios import best_path, choice_order, reachable
 
@@ -154,11 +154,11 @@ def _fill_blanks(item: Any, mode: Mode) -> str:
 def _numeric(item: Any, mode: Mode) -> str:
     unit = f" {esc(item.unit)}" if item.unit else ""
     if mode == "trainer":
-        value = f"{item.answer:g}".replace(".", ",")
-        tolerance = f" (± {item.tolerance:g})".replace(".", ",") if item.tolerance else ""
+        value = number(item.answer)
+        tolerance = f" (± {number(item.tolerance)})" if item.tolerance else ""
         out = _key(t("paper.key"), f"<b>{value}{unit}</b>{tolerance}{_feedback(item.explanation)}")
         for mistake in item.mistakes:
-            wrong = f"{mistake.answer:g}".replace(".", ",")
+            wrong = number(mistake.answer)
             out += _key(t("paper.typical_mistake", value=wrong), _feedback(mistake.feedback))
         return out
     return (

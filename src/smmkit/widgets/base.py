@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as W
 
 from ..grading import Feedback, Grade, grade
-from ..i18n import t
+from ..i18n import number, t
 from ..markup import md
 from . import shared as S
 from .session import Session, get_session
@@ -62,7 +62,7 @@ def verdict(grade_: Grade) -> str:
 
 
 def format_points(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+    return number(value)
 
 
 class ItemWidget(W.VBox):
