@@ -26,8 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from smmkit.build import BuildOptions, build  # noqa: E402
-from smmkit.pdf import CHROMIUM_ARGS, find_chromium  # noqa: E402
+from smmkit.publish.build import BuildOptions, build  # noqa: E402
+from smmkit.publish.pdf import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
 
 def isolated_env(base: Path) -> dict[str, str]:

@@ -37,7 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from smmkit.content import load_bank  # noqa: E402
+from smmkit.bank import load_bank  # noqa: E402
 from smmkit.results import load_results  # noqa: E402
 from smmkit.results.analysis import analyse  # noqa: E402
 from smmkit.results.report import prepare_report, render_html  # noqa: E402

@@ -53,14 +53,14 @@ def results_dir(isolated_home: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_bank():
-    from smmkit.content import load_bank
+    from smmkit.bank import load_bank
 
     return load_bank(VALID_ROOT)
 
 
 @pytest.fixture(scope="session")
 def shipped_bank():
-    from smmkit.content import load_bank
+    from smmkit.bank import load_bank
 
     return load_bank(REPO)
 
@@ -68,7 +68,7 @@ def shipped_bank():
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """A full build into a shared folder (once per run, whichever worker comes first)."""
-    from smmkit.build import BuildOptions, build
+    from smmkit.publish.build import BuildOptions, build
 
     require_pdf_tools()
     shared = tmp_path_factory.getbasetemp().parent / "smmkit-full-build"

@@ -18,11 +18,11 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from smmkit.content import load_bank
-from smmkit.content.quality import ABSOLUTES
-from smmkit.grading import grade
-from smmkit.paper import PAPER_SEED
-from smmkit.scenarios import ScenarioRun, choice_order
+from smmkit.bank import load_bank
+from smmkit.bank.grading import grade
+from smmkit.bank.quality import ABSOLUTES
+from smmkit.bank.scenarios import ScenarioRun, choice_order
+from smmkit.publish.paper import PAPER_SEED
 
 MARGIN = 0.15
 PARTICIPANTS = [f"teilnehmer-{n}" for n in range(200)]

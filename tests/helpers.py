@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from smmkit.progress import RECORD_FIELDS, record_form
+from smmkit.store import RECORD_FIELDS, record_form
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from smmkit.content import load_bank
+from smmkit.bank import load_bank
 from smmkit.results import parallel
 from smmkit.results.catalog import build_catalog
 from smmkit.results.columns import Columns, combine

@@ -1,4 +1,4 @@
-"""Helpers for the results tests: write participant files the way smmkit.progress does
+"""Helpers for the results tests: write participant files the way smmkit.store does
 (``layout=2``) or did (version 1, the default here: it can hold malformed records too)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from smmkit.progress import file_layout, participant_key
+from smmkit.store import file_layout, participant_key
 
 START = "2026-03-02T09:00:00+00:00"
 

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from smmkit.app import JUPYTER_DATA, VOILA_TEMPLATE, voila_command, voila_environment
+from smmkit.publish.app import JUPYTER_DATA, VOILA_TEMPLATE, voila_command, voila_environment
 
 
 def test_the_offline_template_is_where_voila_looks_for_it():

@@ -18,11 +18,11 @@ import nbformat
 import pytest
 from helpers import REPO, require_pdf_tools
 
-from smmkit.build import BuildOptions, build
-from smmkit.content import load_bank
+from smmkit.bank import load_bank
 from smmkit.errors import BuildError, NotebookError
 from smmkit.markup import md
-from smmkit.solutions import solution_regions
+from smmkit.publish.build import BuildOptions, build
+from smmkit.publish.solutions import solution_regions
 
 NOTEBOOKS = sorted(p.stem for p in (REPO / "notebooks" / "de").glob("*.ipynb"))
 pytestmark = pytest.mark.kernel
@@ -268,7 +268,7 @@ def contrast(foreground: str, background: str = "#ffffff") -> float:
 
 
 def test_text_colours_meet_wcag_aa():
-    from smmkit.widgets.base import STYLE
+    from smmkit.kernel.widgets.base import STYLE
 
     css = (
         REPO / "src" / "smmkit" / "exporters" / "templates" / "smmkit_handout" / "handout.css"
@@ -487,7 +487,7 @@ def test_broken_content_stops_the_build_before_anything_is_written(tmp_path):
 
 
 def test_printer_pool_prints_in_two_tabs_of_one_browser_at_once(tmp_path):
-    from smmkit.pdf import PrinterPool
+    from smmkit.publish.pdf import PrinterPool
 
     require_pdf_tools()
     pages = []
@@ -512,7 +512,7 @@ def test_printer_pool_prints_in_two_tabs_of_one_browser_at_once(tmp_path):
 
 
 def test_longest_notebooks_are_executed_first(tmp_path):
-    from smmkit.build import _estimate
+    from smmkit.publish.build import _estimate
 
     small, large = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
     small.write_text("x" * 100)
@@ -525,7 +525,7 @@ def test_longest_notebooks_are_executed_first(tmp_path):
 def test_workers_validate_notebooks_without_the_slow_optional_import():
     """worker_setup blocks rfc3987_syntax; nbformat must still validate (and reject) notebooks."""
     script = (
-        "from smmkit.build import worker_setup\n"
+        "from smmkit.publish.build import worker_setup\n"
         "worker_setup()\n"
         "import sys, nbformat\n"
         "assert sys.modules['rfc3987_syntax'] is None\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from smmkit import content_calendar as kalender
-from smmkit.content_calendar import check_calendar, format_findings, mix_table
+from smmkit.exercises.content_calendar import logic as kalender
+from smmkit.exercises.content_calendar.logic import check_calendar, format_findings, mix_table
 
 START, END = kalender.BEISPIEL_START, kalender.BEISPIEL_ENDE  # Mo 28.04. – So 25.05.2025
 

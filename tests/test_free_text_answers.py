@@ -11,8 +11,8 @@ import pytest
 import yaml
 from helpers import FIXTURES, REPO
 
-from smmkit.content import load_bank
-from smmkit.grading import grade
+from smmkit.bank import load_bank
+from smmkit.bank.grading import grade
 
 BANK = load_bank(REPO)
 FREE_TEXT = sorted(i for i, item in BANK.items.items() if item.type == "free_text")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smmkit.grading import (
+from smmkit.bank.grading import (
     grade,
     grade_quiz_set,
     keyword_found,

@@ -11,7 +11,7 @@ import pytest
 from guesser import MARGIN, item_type_figures, scenario_figures
 from helpers import FIXTURES, REPO
 
-from smmkit.content import check, load_bank
+from smmkit.bank import check, load_bank
 
 BANK = load_bank(REPO)
 SCENARIOS = [i for i in BANK.items.values() if i.type == "scenario"]

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from helpers import REPO
 
-from smmkit.execute import execute_notebook
+from smmkit.publish.execute import execute_notebook
 
 CHART = (
     "import matplotlib.pyplot as plt\n"

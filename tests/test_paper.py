@@ -6,14 +6,15 @@ import nbformat
 import pytest
 from helpers import VALID_ROOT
 
-from smmkit import charts, paper
 from smmkit.errors import NotebookError
-from smmkit.preprocessors import (
+from smmkit.kernel import charts
+from smmkit.publish import paper
+from smmkit.publish.preprocessors import (
     ClearSolutions,
     RenderBankItems,
     StripSolutionMarkers,
 )
-from smmkit.solutions import clear_solutions, strip_markers
+from smmkit.publish.solutions import clear_solutions, strip_markers
 
 
 @pytest.fixture
@@ -181,7 +182,9 @@ def test_render_bank_items_replaces_widget_cells(tmp_path):
 
 def test_exercise_widgets_print_themselves(tmp_path):
     nb = _notebook(
-        nbformat.v4.new_code_cell("from smmkit.widgets.raci import RaciExercise\nRaciExercise()"),
+        nbformat.v4.new_code_cell(
+            "from smmkit.exercises.raci.widget import RaciExercise\nRaciExercise()"
+        ),
         nbformat.v4.new_code_cell('PostWorkshop(platform="x", keywords="Lindner, Brot")'),
     )
     resources = {"metadata": {"name": "x", "path": str(VALID_ROOT / "notebooks" / "de")}}
@@ -206,7 +209,7 @@ def test_gamebooks_print_the_same_in_every_process():
     from helpers import REPO
 
     script = (
-        "import hashlib; from smmkit.content import load_bank; from smmkit.paper import gamebook\n"
+        "import hashlib; from smmkit.bank import load_bank; from smmkit.publish.paper import gamebook\n"
         f"bank = load_bank({str(REPO)!r})\n"
         "books = [gamebook(i) for i in bank.items.values() if i.type == 'scenario']\n"
         "print(len(books), hashlib.sha256(''.join(books).encode()).hexdigest())"
@@ -253,7 +256,7 @@ def _small_notebook() -> nbformat.NotebookNode:
 
 
 def test_export_leaves_the_callers_notebook_untouched():
-    from smmkit.exporters import HandoutExporter
+    from smmkit.publish.exporters import HandoutExporter
 
     notebook = _small_notebook()
     before = nbformat.writes(notebook)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from helpers import require_pdf_tools
 
-from smmkit.cdp import DevToolsError
 from smmkit.errors import BuildError
-from smmkit.pdf import CHROMIUM_ARGS, PdfPrinter, page_margin_css
+from smmkit.publish.cdp import DevToolsError
+from smmkit.publish.pdf import CHROMIUM_ARGS, PdfPrinter, page_margin_css
 
 
 @pytest.fixture(autouse=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from helpers import VALID_ROOT, saved_records
 
-from smmkit import posts
-from smmkit.posts import char_count, check_post, count_emojis, graphemes, hashtags
-from smmkit.widgets import reset_session
-from smmkit.widgets.post_workshop import PostWorkshop
+from smmkit.exercises.posts import logic as posts
+from smmkit.exercises.posts.logic import char_count, check_post, count_emojis, graphemes, hashtags
+from smmkit.exercises.posts.widget import PostWorkshop
+from smmkit.kernel.widgets import reset_session
 
 GOOD = (
     "Wussten Sie, dass unser Dinkelbrot 24 Stunden reift? 🍞\n"

@@ -1,4 +1,4 @@
-"""Tests for smmkit.progress: identity, records, file contract, crash and concurrency safety."""
+"""Tests for smmkit.store: identity, records, file contract, crash and concurrency safety."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from helpers import saved_records, version_2_columns
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import smmkit.progress as progress_module
-from smmkit.progress import (
+import smmkit.store as progress_module
+from smmkit.store import (
     CSV_COLUMNS,
     RECORD_FIELDS,
     AnswerRecord,
@@ -51,7 +51,7 @@ KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{8}$")
 WORKER = r"""
 import sys
 from pathlib import Path
-from smmkit.progress import Participant, ProgressStore
+from smmkit.store import Participant, ProgressStore
 
 directory, name, worker, total, mode = sys.argv[1:6]
 store = ProgressStore(Participant.from_name(name), Path(directory))

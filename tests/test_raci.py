@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import REPO, saved_records
 
-from smmkit.raci import (
+from smmkit.exercises.raci.logic import (
     DEFAULT_EXERCISE,
     DEFAULT_MODEL,
     DEFAULT_ROLES,
@@ -24,8 +24,8 @@ from smmkit.raci import (
     paper_html,
     parse_letters,
 )
-from smmkit.widgets import reset_session
-from smmkit.widgets.raci import RaciExercise
+from smmkit.exercises.raci.widget import RaciExercise
+from smmkit.kernel.widgets import reset_session
 
 TASKS = (Task("a", "Entwurf"), Task("b", "Freigabe"))
 ROLES = (Role("x", "Social Media", "SM"), Role("y", "Chefin", "GF"), Role("z", "Technik", "T"))

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from results_support import record, write_participant
 
+from smmkit.bank.scenarios import ScenarioRun
 from smmkit.results import load_results
 from smmkit.results.analysis import (
     analyse,
@@ -23,7 +24,6 @@ from smmkit.results.analysis import (
     self_assessment_profile,
 )
 from smmkit.results.pseudonyms import pseudonym, pseudonyms
-from smmkit.scenarios import ScenarioRun
 
 # First-attempt results (1 = right) for the three items of the quiz set beispiel.set-01.
 #               sc-01  tf-01  num-01

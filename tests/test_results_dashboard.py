@@ -7,7 +7,7 @@ import pytest
 from helpers import REPO
 from results_support import record, write_participant
 
-from smmkit.execute import execute_notebook
+from smmkit.publish.execute import execute_notebook
 from smmkit.results.dashboard import SAMPLE_FOLDER, default_results_folder
 
 NOTEBOOK = REPO / "workshop" / "trainer_dashboard.ipynb"

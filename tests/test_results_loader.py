@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from results_support import document, record, write_participant, write_raw
 
-from smmkit.progress import RECORD_FIELDS, participant_key
 from smmkit.results import ResultsError, load_results, loader, parsing
 from smmkit.results.loader import ANSWER_COLUMNS
 from smmkit.results.parsing import KEY_PATTERN, MAX_FILE_BYTES
+from smmkit.store import RECORD_FIELDS, participant_key
 
 GOOD = [
     record("beispiel.sc-01", 0, 1.0),

@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from results_support import pdf_info, pdf_text, record, write_participant
 
+from smmkit.bank.scenarios import ScenarioRun
 from smmkit.cli import main
 from smmkit.results import load_results
 from smmkit.results.pseudonyms import pseudonym
 from smmkit.results.report import prepare_report, render_html, write_csv, write_report
-from smmkit.scenarios import ScenarioRun
 
 EVIL_NAME = '<script>alert("name")</script>'
 EVIL_TEXT = "<img src=x onerror=alert(1)> Es tut uns leid, bitte schreiben Sie eine Nachricht."

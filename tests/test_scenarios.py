@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smmkit.scenarios import ScenarioRun, best_path, can_end, max_score, reachable
+from smmkit.bank.scenarios import ScenarioRun, best_path, can_end, max_score, reachable
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import re
 import pytest
 from helpers import REPO, saved_records
 
-from smmkit import strategy as S
-from smmkit.strategy import (
+from smmkit.exercises.strategy import logic as S
+from smmkit.exercises.strategy.logic import (
     FIELD_IDS,
     ITEM_ID,
     LEVELS,
@@ -35,8 +35,8 @@ from smmkit.strategy import (
     suggested_level,
     summary_html,
 )
-from smmkit.widgets import reset_session
-from smmkit.widgets.strategy import StrategyCanvas
+from smmkit.exercises.strategy.widget import StrategyCanvas
+from smmkit.kernel.widgets import reset_session
 
 
 def draft(**fields: str) -> dict[str, str]:
@@ -564,7 +564,7 @@ def test_case_numbers_in_the_bank_agree_with_the_notebook(shipped_bank):
 
 
 def test_presentation_scenario_reaches_every_ending(shipped_bank):
-    from smmkit.scenarios import best_path
+    from smmkit.bank.scenarios import best_path
 
     scenario = shipped_bank.items["abschluss.szenario-praesentation"]
     path, points = best_path(scenario)

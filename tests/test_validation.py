@@ -16,8 +16,8 @@ import nbformat
 import pytest
 from helpers import FIXTURES, REPO, VALID_ROOT
 
+from smmkit.bank import bank_schema, check, load_bank
 from smmkit.cli import main
-from smmkit.content import bank_schema, check, load_bank
 from smmkit.errors import ContentError
 
 BROKEN = sorted((FIXTURES / "broken").glob("*.yaml"))
@@ -197,7 +197,7 @@ def test_fast_yaml_loader_gives_what_the_python_loader_gives(path: Path) -> None
     """The bank is parsed by libyaml for speed; data and line numbers must not change."""
     import yaml
 
-    from smmkit.content import loader
+    from smmkit.bank import loader
 
     assert loader.FAST_LOADER is not None, "PyYAML was installed without libyaml"
     text = path.read_text(encoding="utf-8")

@@ -6,15 +6,15 @@ import pytest
 from helpers import VALID_ROOT, saved_records
 
 import smmkit
-from smmkit import progress
-from smmkit.widgets import (
+from smmkit import store as progress
+from smmkit.kernel.widgets import (
     ParticipantWidget,
     QuizSetWidget,
     ScenarioPlayer,
     SelfAssessmentWidget,
     reset_session,
 )
-from smmkit.widgets.items import MatchingWidget, OrderingWidget
+from smmkit.kernel.widgets.items import MatchingWidget, OrderingWidget
 
 
 @pytest.fixture
@@ -289,7 +289,7 @@ def test_widgets_share_layout_and_style_models_and_never_change_them(named):
     import ipywidgets as W
     from ipywidgets.widgets.widget_string import HTMLStyle
 
-    from smmkit.widgets import shared
+    from smmkit.kernel.widgets import shared
 
     widgets = [inner(smmkit.quiz(item)) for item in ("beispiel.sc-01", "beispiel.ord-01")]
     for widget in widgets:  # check, retry, check: the buttons' own layouts change

@@ -16,9 +16,9 @@ import pytest
 import yaml
 from helpers import FIXTURES, REPO, require_pdf_tools
 
-from smmkit.content import load_bank
+from smmkit.bank import load_bank
 from smmkit.errors import ContentError
-from smmkit.workshop import (
+from smmkit.publish.workshop import (
     BREAK_KINDS,
     MAX_STRETCH,
     METHODS,
@@ -458,7 +458,7 @@ def test_agenda_pdf_is_a4_with_title_umlauts_and_clock_times(agendas, tmp_path):
     require_pdf_tools()
     from PIL import Image
 
-    from smmkit.pdf import PdfPrinter
+    from smmkit.publish.pdf import PdfPrinter
 
     agenda = agendas["zwei-halbtage"]
     html_path = tmp_path / "agenda.html"

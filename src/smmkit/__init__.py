@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .content import load_bank
+from .bank import load_bank
 from .errors import ContentError, SmmkitError
 
 __version__ = "0.1.0"
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 # Widgets and pandas are imported on first use so that the CLI starts fast.
-_LAZY_MODULES = {"datasets", "widgets", "progress"}
+_LAZY_MODULES = {"datasets"}
 
 
 def load_ipython_extension(ipython: Any) -> None:
@@ -42,7 +42,7 @@ def load_ipython_extension(ipython: Any) -> None:
     The handout build starts its kernels with this extension, so printed charts are
     described; importing smmkit alone changes nothing in IPython.
     """
-    from .kernel_setup import enable_chart_alt_text
+    from .kernel.extension import enable_chart_alt_text
 
     enable_chart_alt_text(ipython)
 
@@ -55,7 +55,7 @@ def __getattr__(name: str) -> Any:
 
 def quiz(item_id: str) -> Any:
     """Show an item or a quiz set from the bank as an interactive widget."""
-    from .widgets import api
+    from .kernel import api
 
     return api.quiz(item_id)
 
@@ -66,20 +66,20 @@ def scenario(item_id: str, feedback: str = "each") -> Any:
     `feedback="end"` (group play) shows each choice's feedback in the debrief at the end
     instead of after every click.
     """
-    from .widgets import api
+    from .kernel import api
 
     return api.scenario(item_id, feedback)
 
 
 def self_assessment(item_id: str, phase: str = "vorher") -> Any:
     """Show a Likert self-assessment; draws a radar chart of the competencies."""
-    from .widgets import api
+    from .kernel import api
 
     return api.self_assessment(item_id, phase=phase)
 
 
 def participant() -> Any:
     """Ask for the participant's name or pseudonym (once); answers are saved under it."""
-    from .widgets import api
+    from .kernel import api
 
     return api.participant()

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .content import bank_schema_json, check, coverage
-from .content.models import COMPETENCIES, ITEM_TYPES
+from .bank import bank_schema_json, check, coverage
+from .bank.models import COMPETENCIES, ITEM_TYPES
 from .errors import SmmkitError
 
 TYPE_ABBREVIATIONS = {
@@ -82,7 +82,7 @@ def format_coverage(report: dict) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     result = check(Path(args.root), args.lang)
     if (Path(args.root) / "workshop" / "agendas").is_dir() and args.lang == "de":
-        from .workshop import check_workshop
+        from .publish.workshop import check_workshop
 
         result.problems.extend(check_workshop(Path(args.root)))
     if args.results and not result.errors:
@@ -149,7 +149,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from . import progress
+    from . import store as progress
 
     if args.participant:
         person = progress.Participant.from_name(args.participant)
@@ -175,7 +175,14 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import EDITIONS, BuildOptions, ProgressBar, build, count_steps, summary_table
+    from .publish.build import (
+        EDITIONS,
+        BuildOptions,
+        ProgressBar,
+        build,
+        count_steps,
+        summary_table,
+    )
 
     options = BuildOptions(
         root=Path(args.root).resolve(),
@@ -219,7 +226,7 @@ def cmd_results_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from .app import serve
+    from .publish.app import serve
 
     serve(args.path, ["--no-browser"] if args.no_browser else [])
     return 0  # pragma: no cover - serve() replaces this process

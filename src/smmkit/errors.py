@@ -23,7 +23,7 @@ class Problem:
     field: str | None
     message: str
     # "error": the content cannot be used as written; "warning": an item-writing rule is
-    # broken (see smmkit.content.quality), fatal only in `smmkit check --strict`.
+    # broken (see smmkit.bank.quality), fatal only in `smmkit check --strict`.
     severity: str = "error"
 
     @property

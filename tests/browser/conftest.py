@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from smmkit.app import voila_command, voila_environment
+from smmkit.publish.app import voila_command, voila_environment
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "build" / "screenshots"

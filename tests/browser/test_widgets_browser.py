@@ -1,6 +1,6 @@
 """The widgets as a participant meets them: Voilà page, real clicks and typing in chromium.
 
-Answers and expected feedback come from the content bank (`smmkit.content.load_bank`) and the
+Answers and expected feedback come from the content bank (`smmkit.bank.load_bank`) and the
 widgets' own words from the locale catalog (`smmkit.i18n.t`), so content or wording edits do
 not break these tests; only the behaviour does.
 """
@@ -19,13 +19,13 @@ import nbformat
 import pytest
 from helpers import saved_records
 
-from smmkit.content import load_bank
-from smmkit.content.validate import NOTEBOOK_CALL
-from smmkit.grading import Grade, grade
+from smmkit.bank import load_bank
+from smmkit.bank.grading import Grade, grade
+from smmkit.bank.scenarios import ScenarioRun, best_path
+from smmkit.bank.validate import NOTEBOOK_CALL
 from smmkit.i18n import t
-from smmkit.progress import participant_key
-from smmkit.scenarios import ScenarioRun, best_path
-from smmkit.widgets.base import md, verdict
+from smmkit.kernel.widgets.base import md, verdict
+from smmkit.store import participant_key
 
 if os.environ.get("CI", "").lower() != "true":  # on CI a missing playwright must fail
     pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' for playwright")
@@ -689,7 +689,7 @@ def pick_one_per_type(bank: Any, calls: list[tuple[str, str]]) -> dict[str, Any]
 
 def app_edition(source: Path, folder: Path) -> Path:
     """What `make app` serves: the notebook without trainer notes (smmkit's app edition)."""
-    from smmkit.exporters import AppExporter
+    from smmkit.publish.exporters import AppExporter
 
     body, _ = AppExporter().from_filename(str(source))
     target = folder / source.name
@@ -746,8 +746,8 @@ def test_module_in_the_browser(module, voila_server, page, tmp_path):
 # --- exercise widgets of modules 02 and 04 ------------------------------------------------------
 
 EXERCISE_WIDGETS = [
-    "from smmkit.widgets.raci import RaciExercise\n\nRaciExercise()",
-    'from smmkit.widgets.post_workshop import PostWorkshop\n\nPostWorkshop(platform="instagram", keywords="Lindner, Brot")',
+    "from smmkit.exercises.raci.widget import RaciExercise\n\nRaciExercise()",
+    'from smmkit.exercises.posts.widget import PostWorkshop\n\nPostWorkshop(platform="instagram", keywords="Lindner, Brot")',
 ]
 
 

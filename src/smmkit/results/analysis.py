@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..content.models import COMPETENCIES, SCORED_TYPES
-from ..content.validate import Bank
+from ..bank.models import COMPETENCIES, SCORED_TYPES
+from ..bank.validate import Bank
 from ..i18n import t
 from .catalog import EXERCISE, PHASES
 from .loader import LoadedResults

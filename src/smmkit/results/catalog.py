@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..content.models import COMPETENCIES
-from ..content.validate import Bank
-from ..scenarios import max_score
+from ..bank.models import COMPETENCIES
+from ..bank.scenarios import max_score
+from ..bank.validate import Bank
 
 # Widget exercises that are not bank items; their answers are kept as "exercise" rows.
 EXERCISE_PREFIXES: tuple[str, ...] = ("team.raci-", "kreativitaet.post-", "abschluss.")

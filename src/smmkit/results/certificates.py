@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..charts import figure_png
-from ..content.validate import Bank
+from ..bank.validate import Bank
 from ..i18n import t
+from ..kernel.charts import figure_png
 from .analysis import completed_modules, completion, participant_profile
 from .figures import score_chart, self_assessment_chart
 from .loader import LoadedResults
@@ -164,7 +164,7 @@ def write_certificates(
     certificates: Sequence[Certificate], out: Path, options: CertificateOptions
 ) -> list[Path]:
     """Print every certificate to ``out/<participant key>.pdf`` with one browser."""
-    from ..pdf import PdfPrinter
+    from ..publish.pdf import PdfPrinter
 
     out.mkdir(parents=True, exist_ok=True)
     written = []

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..content.validate import Bank
-from ..grading import GRADERS, grade
+from ..bank.grading import GRADERS, grade
+from ..bank.validate import Bank
 from .catalog import PHASES, Catalog
 from .parsing import Chunk, FileReport
 

@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from ..content import find_root, load_bank
-from ..content.validate import Bank
+from ..bank import find_root, load_bank
+from ..bank.validate import Bank
 from ..i18n import t
 from .certificates import CertificateOptions, build_certificates, write_certificates
 from .loader import LoadedResults, ResultsError, load_results

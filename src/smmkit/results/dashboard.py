@@ -12,7 +12,7 @@ from typing import Any
 
 from IPython.display import Markdown, display
 
-from ..content import find_root, load_bank
+from ..bank import find_root, load_bank
 from ..i18n import t
 from .analysis import analyse, module_label
 from .figures import completion_heatmap, endings_chart, score_chart, self_assessment_chart

@@ -13,9 +13,9 @@ import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
-from ..charts import RATING_COLOURS, radar, readable_on
-from ..content.models import COMPETENCIES
+from ..bank.models import COMPETENCIES
 from ..i18n import t
+from ..kernel.charts import RATING_COLOURS, radar, readable_on
 from .catalog import RATINGS
 
 MAX_HEATMAP_ROWS = 40  # more participants: show how many reached each completion band

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..content.models import COMPETENCIES
-from ..content.validate import Bank
+from ..bank.models import COMPETENCIES
+from ..bank.validate import Bank
 from ..errors import SmmkitError
 from .catalog import EXERCISE, build_catalog
 from .columns import Columns, apply_score_rules, combine, keep_rows

@@ -13,7 +13,7 @@ per field; version 1: one object per answer) are decoded by msgspec into typed c
 records (field types and ranges checked in C, likert ratings decoded and checked by msgspec
 too, every other answer kept as raw JSON and checked once per distinct text and item); any
 file that does not fit that schema exactly is read again with the standard library's
-``json``, turned into records (:func:`smmkit.progress.record_form`) and checked answer by
+``json``, turned into records (:func:`smmkit.store.record_form`) and checked answer by
 answer, which is what names the problems.
 """
 
@@ -37,7 +37,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 import numpy as np
 
-from ..progress import (
+from ..store import (
     BAD_ANSWER_COLUMNS,
     FORMAT,
     NO_ANSWER_LIST,

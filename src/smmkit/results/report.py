@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..charts import figure_png
-from ..content.validate import Bank
+from ..bank.validate import Bank
 from ..i18n import t
+from ..kernel.charts import figure_png
 from .analysis import (
     MIN_ANSWERS_FOR_FLAGS,
     POOR_DISCRIMINATION,
@@ -522,7 +522,7 @@ def write_report(
     if csv_dir is not None:
         files.csvs = write_csvs(data, csv_dir)
     if pdf:
-        from ..pdf import PdfPrinter
+        from ..publish.pdf import PdfPrinter
 
         files.pdf = out.with_suffix(".pdf")
         with PdfPrinter() as printer:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from ..content.validate import Bank
+from ..bank.validate import Bank
 from ..errors import Problem
 from .analysis import item_analysis, option_counts
 from .loader import LoadedResults

@@ -6,7 +6,7 @@ hard and easy items, a few that separate poorly, wrong options that tempt more t
 retries after wrong answers, scenario playthroughs, self-assessments before and after
 (higher afterwards on average), free texts that meet some keyword rules, and a few people who
 stop before the last module. Answers are graded with the real graders and the files are
-written exactly as :mod:`smmkit.progress` writes them, so the same seed gives the same bytes.
+written exactly as :mod:`smmkit.store` writes them, so the same seed gives the same bytes.
 
 ``python -m smmkit.results.synthetic OUT [--participants 12] [--seed 2026]`` writes a folder.
 """
@@ -23,10 +23,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..content.validate import Bank
-from ..grading import grade
-from ..progress import FORMAT, VERSION, file_layout, participant_key
-from ..scenarios import ScenarioRun, max_score
+from ..bank.grading import grade
+from ..bank.scenarios import ScenarioRun, max_score
+from ..bank.validate import Bank
+from ..store import FORMAT, VERSION, file_layout, participant_key
 
 DEFAULT_SEED = 2026
 DEFAULT_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -272,7 +272,7 @@ def likert_ratings(item: Any, person: Person, phase: str, rng: random.Random) ->
 
 
 def raci_answer(p: float, rng: random.Random) -> tuple[dict, float]:
-    from ..raci import DEFAULT_EXERCISE, LETTERS, check_matrix, compare
+    from ..exercises.raci.logic import DEFAULT_EXERCISE, LETTERS, check_matrix, compare
 
     model = DEFAULT_EXERCISE.model
     matrix = model.matrix()
@@ -291,7 +291,7 @@ def raci_answer(p: float, rng: random.Random) -> tuple[dict, float]:
 
 
 def post_answer(p: float, rng: random.Random) -> tuple[dict, float]:
-    from .. import posts
+    from ..exercises.posts import logic as posts
 
     text = POST_DRAFTS[min(len(POST_DRAFTS) - 1, int((1 - p) * len(POST_DRAFTS)))]
     keywords = ["Dinkel", "Bäckerei"] if "Dinkel" in text else ["Service"]
@@ -461,7 +461,7 @@ class Simulator:
 
 
 def dump(document: dict, compact: bool = False) -> bytes:
-    """Bytes as :mod:`smmkit.progress` writes them (``compact`` for fast benchmark files)."""
+    """Bytes as :mod:`smmkit.store` writes them (``compact`` for fast benchmark files)."""
     indent = None if compact else 1
     text = json.dumps(file_layout(document), ensure_ascii=False, indent=indent)
     return (text + "\n").encode("utf-8")
@@ -497,7 +497,7 @@ def generate_results(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from ..content import find_root, load_bank
+    from ..bank import find_root, load_bank
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", help="folder for the result files")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..content.validate import Bank
+from ..bank.validate import Bank
 from ..i18n import t
 from .analysis import Analysis, item_label, module_label, unchosen_distractors
 from .loader import LoadedResults

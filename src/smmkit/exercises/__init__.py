@@ -1,0 +1,1 @@
+"""Hands-on exercises, one folder each: pure logic (checks), the widget, and what prints."""

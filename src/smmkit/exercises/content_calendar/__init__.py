@@ -1,0 +1,1 @@
+"""The content calendar exercise."""

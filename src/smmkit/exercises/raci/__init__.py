@@ -1,0 +1,1 @@
+"""The raci exercise."""

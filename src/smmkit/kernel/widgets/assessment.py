@@ -1,0 +1,126 @@
+"""Self-assessment (Likert per competency) with a radar chart, and the participant name box."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+from ...bank.models import Likert
+from ...bank.profiles import likert_profile, missing_ratings
+from ...i18n import t
+from ..charts import radar
+from ..session import Session, get_session
+from . import shared as S
+from .base import _status, md
+
+
+class SelfAssessmentWidget(W.VBox):
+    def __init__(self, item: Likert, phase: str = "vorher", session: Session | None = None):
+        self.item = item
+        self.phase = phase
+        self.session = session or get_session()
+        labels = item.scale or [t(f"likert.scale.{i}") for i in range(5)]
+        self.sliders: dict[str, W.RadioButtons] = {}
+        rows = []
+        for number, statement in enumerate(item.statements, start=1):
+            radio = W.RadioButtons(
+                options=[(f"{i} – {label}", i) for i, label in enumerate(labels, start=1)],
+                value=None,
+                layout=S.AUTO_WIDTH,
+            )
+            radio.add_class("smmkit-likert-scale")
+            self.sliders[statement.id] = radio
+            text = S.html(f"<b>{number}.</b> {html.escape(statement.text)}", layout=S.TEXT_WIDTH)
+            rows.append(S.vbox([text, radio], layout=W.Layout(margin="0 0 8px 0")))
+        self.submit_button = S.button(
+            description=t("button.save"), button_style="primary", tooltip=t("button.save")
+        )
+        self.submit_button.on_click(lambda _: self.submit())
+        self.status = S.html()
+        self.chart = W.Output()
+        header = [S.html(md(item.prompt), layout=S.TEXT_WIDTH)]
+        super().__init__([*header, *rows, self.submit_button, self.status, self.chart])
+        self.add_class("smmkit-likert")
+        self._resume()
+
+    def ratings(self) -> dict[str, int | None]:
+        return {sid: radio.value for sid, radio in self.sliders.items()}
+
+    def submit(self) -> dict[str, float] | None:
+        ratings = self.ratings()
+        missing = missing_ratings(self.item, ratings)
+        if missing:
+            answered = len(ratings) - len(missing)
+            self.status.value = _status(
+                t("likert.incomplete", total=len(ratings), answered=answered), False
+            )
+            return None
+        record = self.session.record(self.item.id, ratings, None, None, phase=self.phase)
+        self.status.value = _status(
+            t("likert.saved") if record else t("participant.missing"), True if record else None
+        )
+        profile = likert_profile(self.item, ratings)
+        self.draw(profile)
+        return profile
+
+    def draw(self, profile: dict[str, float]) -> None:
+        profiles = {self.phase: profile}
+        if self.phase != "vorher":
+            before = self.session.latest(self.item.id, "vorher")
+            if before and isinstance(before.answer, dict):
+                profiles = {"vorher": likert_profile(self.item, before.answer), self.phase: profile}
+        figure = radar(profiles, t("likert.chart_title", phase=self.phase))
+        self.figure = figure
+        self.chart.clear_output()
+        with self.chart:
+            display(figure)
+        plt.close("all")
+
+    def _resume(self) -> None:
+        record = self.session.latest(self.item.id, self.phase)
+        if record is None or not isinstance(record.answer, dict):
+            return
+        for sid, radio in self.sliders.items():
+            value = record.answer.get(sid)
+            if isinstance(value, int) and 1 <= value <= len(radio.options):
+                radio.value = value
+        self.draw(likert_profile(self.item, record.answer))
+
+
+class ParticipantWidget(W.VBox):
+    """Name or pseudonym, set once per machine; answers given before are written when set."""
+
+    def __init__(self, session: Session | None = None):
+        self.session = session or get_session()
+        self.name = W.Text(
+            description=t("participant.prompt"),
+            placeholder=t("participant.placeholder"),
+            style={"description_width": "initial"},
+            layout=W.Layout(width="32em"),
+        )
+        self.save_button = S.button(
+            description=t("button.save"), button_style="primary", tooltip=t("button.save")
+        )
+        self.save_button.on_click(lambda _: self.save())
+        self.name.continuous_update = False
+        self.message = S.html()
+        self.hint = S.html(f"<small>{html.escape(t('participant.hint'))}</small>")
+        super().__init__([S.hbox([self.name, self.save_button]), self.hint, self.message])
+        self.add_class("smmkit-participant")
+        person = self.session.participant
+        if person:
+            self.name.value = person.name
+            self.message.value = _status(
+                t("participant.welcome", name=html.escape(person.name)), True
+            )
+
+    def save(self) -> None:
+        try:
+            person = self.session.set_participant(self.name.value)
+        except ValueError as exc:
+            self.message.value = _status(html.escape(str(exc)), False)
+            return
+        self.message.value = _status(t("participant.welcome", name=html.escape(person.name)), True)

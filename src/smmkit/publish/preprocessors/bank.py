@@ -1,0 +1,122 @@
+"""Render bank items on paper in place of the widgets a notebook cell would show."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Enum, Unicode
+
+from ...bank import Bank, find_root, load_bank
+from ...bank.validate import NOTEBOOK_CALL
+from .. import paper
+from .cells import is_solution_cell, notebook_path
+
+_BANKS: dict[tuple[str, str], Bank] = {}
+
+
+def bank_for(root: Path, lang: str) -> Bank:
+    """Load (once per process) and cache the bank of one language."""
+    key = (str(root.resolve()), lang)
+    if key not in _BANKS:
+        _BANKS[key] = load_bank(root, lang)
+    return _BANKS[key]
+
+
+def _raci_paper(source: str, mode: str) -> str:
+    from ...exercises.raci.logic import paper_html
+
+    return paper_html(mode=mode)
+
+
+def _post_paper(source: str, mode: str) -> str:
+    from ...exercises.posts.logic import paper_html
+
+    platform = re.search(r"platform\s*=\s*[\"']([a-z]+)", source)
+    keywords = re.search(r"keywords\s*=\s*[\"']([^\"']*)", source)
+    return paper_html(
+        platform.group(1) if platform else "instagram", keywords.group(1) if keywords else "", mode
+    )
+
+
+def _strategy_paper(source: str, mode: str) -> str:
+    from ...exercises.strategy.logic import paper_html
+
+    return paper_html(mode=mode)
+
+
+# Exercise widgets that are not bank items print themselves: constructor call → paper renderer.
+PAPER_WIDGETS: dict[str, Any] = {
+    "RaciExercise(": _raci_paper,
+    "PostWorkshop(": _post_paper,
+    "StrategyCanvas(": _strategy_paper,
+}
+
+
+def html_output(markup: str) -> Any:
+    return nbformat.v4.new_output("display_data", data={"text/html": markup})
+
+
+class RenderBankItems(Preprocessor):
+    """Replace each `smmkit.quiz/scenario/self_assessment/participant` cell's output by paper HTML.
+
+    In the participant edition, exercise cells with solutions lose their outputs (the results
+    would give the solution away) and get space for notes instead.
+    """
+
+    mode = Enum(
+        ["participant", "trainer"],
+        default_value="participant",
+        help="participant: questions without answers; trainer: with the answer key",
+    ).tag(config=True)
+    root = Unicode("", help="project folder with content/ (default: found upwards)").tag(
+        config=True
+    )
+    lang = Unicode("", help="content language (default: the notebook's folder name)").tag(
+        config=True
+    )
+
+    def _bank(self, resources: dict[str, Any]) -> Bank:
+        folder = Path(resources.get("metadata", {}).get("path") or ".").resolve()
+        root = Path(self.root or os.environ.get("SMMKIT_ROOT") or find_root(folder))
+        lang = self.lang or (folder.name if (root / "content" / folder.name).is_dir() else "de")
+        return bank_for(root, lang)
+
+    def preprocess(self, nb, resources):
+        bank = None
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            calls = NOTEBOOK_CALL.findall(cell.source)
+            if "smmkit.participant()" in cell.source:
+                cell.outputs = [html_output(paper.render_participant_line())]
+                cell.metadata.setdefault("transient", {})["remove_source"] = True
+                continue
+            widget = next((w for w in PAPER_WIDGETS if w in cell.source), None)
+            if widget:
+                cell.outputs = [html_output(PAPER_WIDGETS[widget](cell.source, self.mode))]
+                cell.metadata.setdefault("transient", {})["remove_source"] = True
+                continue
+            if calls:
+                bank = bank or self._bank(resources)
+                parts = [self._render(bank, ref, resources) for _, _, ref in calls]
+                cell.outputs = [html_output("".join(parts))]
+                cell.metadata.setdefault("transient", {})["remove_source"] = True
+            elif self.mode == "participant" and is_solution_cell(cell):
+                cell.outputs = [html_output(paper.note_space())]
+        return nb, resources
+
+    def _render(self, bank: Bank, ref: str, resources: dict[str, Any]) -> str:
+        if ref in bank.quiz_sets:
+            return paper.render_quiz_set(bank.quiz_sets[ref], bank.items, self.mode)
+        if ref in bank.items:
+            return paper.render_item(bank.items[ref], self.mode)
+        from ...errors import NotebookError
+
+        raise NotebookError(
+            notebook_path(resources), None, f"unknown bank id {ref!r} (run `smmkit check`)"
+        )
