@@ -1,4 +1,4 @@
-"""Tests für die synthetischen Übungsdaten (smmkit.datasets).
+"""Tests für die synthetischen Übungsdaten (tools/datagen/fahrradhaus.py).
 
 Die Muster-Tests sichern genau die Befunde ab, auf die die Datenübungen in den Notebooks
 ``notebooks/de/01_offenheit_kommunikation.ipynb`` (Kommentar-Export) und
@@ -14,6 +14,12 @@ import pytest
 import yaml
 
 from smmkit.datasets import (
+    load_comment_export,
+    load_competitor_benchmark,
+    load_feedback_log,
+    load_post_export,
+)
+from tools.datagen.fahrradhaus import (
     COMMENT_EXPORT_COLUMNS,
     COMPANY,
     COMPETITOR,
@@ -30,10 +36,6 @@ from smmkit.datasets import (
     generate_competitor_benchmark,
     generate_feedback_log,
     generate_post_export,
-    load_comment_export,
-    load_competitor_benchmark,
-    load_feedback_log,
-    load_post_export,
     write_comment_export,
     write_competitor_benchmark,
     write_feedback_log,
@@ -480,3 +482,12 @@ def test_numeric_answers_in_module_03_match_the_data(posts, feedback, benchmark,
     assert (len(feedback), len(negative)) == (560, 189)
     assert feedback["text"].str.contains("akku|reichweite", case=False).sum() == 110
     assert (start, end) == (255, 4686)
+
+
+def test_every_shipped_data_set_is_regenerated_byte_for_byte(tmp_path):
+    from tools.datagen.__main__ import write_all
+
+    written = write_all(tmp_path)
+    assert sorted(p.name for p in written) == sorted(p.name for p in DATA.glob("*.csv"))
+    for path in written:
+        assert path.read_bytes() == (DATA / path.name).read_bytes(), path.name

@@ -1,4 +1,4 @@
-"""Tests für den synthetischen Fragen-Log (smmkit.team_data).
+"""Tests für den synthetischen Fragen-Log (tools/datagen/lindenholz.py).
 
 Die Muster-Tests sichern genau die Befunde ab, auf die die Wissensmanagement-Übung in
 ``notebooks/de/02_teamfaehigkeit.ipynb`` hinführt.
@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from smmkit.team_data import (
+from smmkit.datasets import load_question_log
+from tools.datagen.lindenholz import (
     QUESTION_LOG_COLUMNS,
     TOPICS,
     generate_question_log,
-    load_question_log,
     write_question_log,
 )
 

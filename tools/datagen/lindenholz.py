@@ -23,7 +23,6 @@ Eingebaute, im Notebook auffindbare Muster:
 
 from __future__ import annotations
 
-import importlib.resources
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +34,6 @@ __all__ = [
     "QUESTION_LOG_FILENAME",
     "TOPICS",
     "generate_question_log",
-    "load_question_log",
     "write_question_log",
 ]
 
@@ -299,21 +297,8 @@ def generate_question_log(seed: int = DEFAULT_SEED) -> pd.DataFrame:
 
 def write_question_log(path: str | Path, seed: int = DEFAULT_SEED) -> Path:
     """Schreibt den Log reproduzierbar als CSV (UTF-8, ``\\n``, eine Nachkommastelle)."""
-    from .datasets import write_csv
+    from .fahrradhaus import write_csv
 
     return write_csv(
         generate_question_log(seed), path, date_format=_DATE_FORMAT, float_format=_FLOAT_FORMAT
     )
-
-
-def load_question_log() -> pd.DataFrame:
-    """Lädt den mitgelieferten Fragen-Log (``smmkit/data/fragen_log.csv``).
-
-    Die Spalte ``datum`` wird als Datum/Uhrzeit eingelesen, ``bearbeitungszeit_min`` als
-    Kommazahl.
-    """
-    resource = importlib.resources.files("smmkit") / "data" / QUESTION_LOG_FILENAME
-    with importlib.resources.as_file(resource) as csv_path:
-        df = pd.read_csv(csv_path, encoding="utf-8", parse_dates=["datum"])
-    df["bearbeitungszeit_min"] = df["bearbeitungszeit_min"].astype(float)
-    return df

@@ -1,0 +1,1 @@
+"""Generators of the shipped exercise data (`src/smmkit/data/*.csv`), deterministic by seed."""
