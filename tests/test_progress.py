@@ -51,7 +51,7 @@ KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{8}$")
 WORKER = r"""
 import sys
 from pathlib import Path
-from smmkit.store import Participant, ProgressStore
+from smmkit.store import Participant, ProgressStore, normalize_name
 
 directory, name, worker, total, mode = sys.argv[1:6]
 store = ProgressStore(Participant.from_name(name), Path(directory))
@@ -598,10 +598,7 @@ def test_json_answers_round_trip_through_the_file(answer: object) -> None:
         assert ProgressStore(participant, Path(directory)).latest("q") == record
 
 
-def test_every_forbidden_name_character_is_unprintable():
-    # normalize_name skips the per-character check for printable names: that is sound only
-    # if no forbidden character is printable.
-    forbidden = [
-        chr(code) for code in range(sys.maxunicode + 1) if progress_module._is_forbidden(chr(code))
-    ]
-    assert forbidden and not any(char.isprintable() for char in forbidden)
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\u202e", "\u2066", "\u200b", "\ud800"])
+def test_names_with_control_or_bidi_characters_are_refused(char: str) -> None:
+    with pytest.raises(ValueError, match="Steuerzeichen"):
+        normalize_name(f"Anna{char}Test")

@@ -114,9 +114,7 @@ def normalize_name(name: str) -> str:
     text = unicodedata.normalize("NFC", name).strip()
     if not text:
         raise ValueError(_MSG_EMPTY)
-    # Every forbidden character is unprintable, so printable names (nearly all) skip the
-    # per-character look-ups (a results folder checks thousands of names).
-    if not text.isprintable() and any(_is_forbidden(char) for char in text):
+    if any(_is_forbidden(char) for char in text):
         raise ValueError(_MSG_CONTROL)
     text = " ".join(text.split())
     if len(text) > MAX_NAME_LENGTH:
