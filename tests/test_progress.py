@@ -37,6 +37,7 @@ from smmkit.store import (
     export_csv,
     file_layout,
     get_participant,
+    normalize_name,
     open_store,
     participant_key,
     results_dir,
@@ -51,7 +52,7 @@ KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{8}$")
 WORKER = r"""
 import sys
 from pathlib import Path
-from smmkit.store import Participant, ProgressStore, normalize_name
+from smmkit.store import Participant, ProgressStore
 
 directory, name, worker, total, mode = sys.argv[1:6]
 store = ProgressStore(Participant.from_name(name), Path(directory))
