@@ -599,7 +599,7 @@ def test_json_answers_round_trip_through_the_file(answer: object) -> None:
         assert ProgressStore(participant, Path(directory)).latest("q") == record
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x1b", "\u202e", "\u2066", "\u200b", "\ud800"])
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\u202e", "\u2066", "\ud800"])
 def test_names_with_control_or_bidi_characters_are_refused(char: str) -> None:
     with pytest.raises(ValueError, match="Steuerzeichen"):
         normalize_name(f"Anna{char}Test")
