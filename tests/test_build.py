@@ -270,9 +270,7 @@ def contrast(foreground: str, background: str = "#ffffff") -> float:
 def test_text_colours_meet_wcag_aa():
     from smmkit.kernel.widgets.base import STYLE
 
-    css = (
-        REPO / "src" / "smmkit" / "exporters" / "templates" / "smmkit_handout" / "handout.css"
-    ).read_text()
+    css = (REPO / "src/smmkit/publish/exporters/templates/smmkit_handout/handout.css").read_text()
     backgrounds = ["#ffffff", "#eef2f7", "#f0f5ec", "#fff4e5"]  # the backgrounds handout.css uses
     for colour in re.findall(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{6})", css):
         worst = min(contrast(colour, bg) for bg in backgrounds)

@@ -57,6 +57,24 @@ def test_each_type_on_paper(items, item_id, participant_has, trainer_has):
         assert trainer_has not in participant
 
 
+def test_bank_text_is_escaped_and_only_markdown_fields_become_markup(items):
+    item = items["beispiel.sc-01"]
+    option = item.options[0].model_copy(update={"text": '<img src=x onerror="alert(1)"> & Co'})
+    tricky = item.model_copy(
+        update={
+            "title": "<b>Titel</b>",
+            "prompt": "Ein **fetter** Hinweis",
+            "options": [option, *item.options[1:]],
+        }
+    )
+    for mode in ("participant", "trainer"):
+        sheet = paper.render_item(tricky, mode)
+        assert "<img" not in sheet and "<b>Titel" not in sheet
+        assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; &amp; Co" in sheet
+        assert "&lt;b&gt;Titel&lt;/b&gt;" in sheet
+        assert "Ein <strong>fetter</strong> Hinweis" in sheet
+
+
 def test_matching_key_letters_match_the_pairs(items):
     item = items["beispiel.mat-01"]
     trainer = paper.render_item(item, "trainer")

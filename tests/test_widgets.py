@@ -28,11 +28,6 @@ def named(session):
     return session
 
 
-def inner(wrapper):
-    """The api wraps each widget in a VBox with a stylesheet first."""
-    return wrapper.children[1]
-
-
 def saved_answers(session):
     return saved_records(session.store().path)
 
@@ -42,7 +37,7 @@ def option_index(widget, text):
 
 
 def test_single_choice_click_shows_feedback_and_saves(named):
-    widget = inner(smmkit.quiz("beispiel.sc-01"))
+    widget = smmkit.quiz("beispiel.sc-01")
     widget.radio.value = option_index(widget, "Innerhalb einer Woche")
     widget.check_button.click()
     assert "Leider nicht richtig." in widget.feedback.value
@@ -63,10 +58,10 @@ def test_single_choice_click_shows_feedback_and_saves(named):
 
 
 def test_reopening_shows_earlier_answer_as_answered(named):
-    first = inner(smmkit.quiz("beispiel.tf-01"))
+    first = smmkit.quiz("beispiel.tf-01")
     first.toggle.value = False
     first.check_button.click()
-    reopened = inner(smmkit.quiz("beispiel.tf-01"))
+    reopened = smmkit.quiz("beispiel.tf-01")
     assert reopened.toggle.value is False and reopened.toggle.disabled
     assert "bereits beantwortet (Versuch 1" in reopened.feedback.value
     reopened.retry_button.click()
@@ -76,7 +71,7 @@ def test_reopening_shows_earlier_answer_as_answered(named):
 
 
 def test_multiple_choice_partial_credit_in_widget(named):
-    widget = inner(smmkit.quiz("beispiel.mc-01"))
+    widget = smmkit.quiz("beispiel.mc-01")
     for i, box in widget.boxes.items():
         box.value = widget.item.options[i].text in ("Kundenservice", "Vertrieb")
     widget.check_button.click()
@@ -85,7 +80,7 @@ def test_multiple_choice_partial_credit_in_widget(named):
 
 
 def test_ordering_buttons_move_steps(named):
-    widget = inner(smmkit.quiz("beispiel.ord-01"))
+    widget = smmkit.quiz("beispiel.ord-01")
     assert isinstance(widget, OrderingWidget) and widget.order != [0, 1, 2, 3]
     # bubble-sort with the buttons, as a learner would
     for _ in range(4):
@@ -99,26 +94,26 @@ def test_ordering_buttons_move_steps(named):
 
 
 def test_matching_fill_blanks_numeric_free_text(named):
-    matching = inner(smmkit.quiz("beispiel.mat-01"))
+    matching = smmkit.quiz("beispiel.mat-01")
     assert isinstance(matching, MatchingWidget)
     for dropdown, pair in zip(matching.dropdowns, matching.item.pairs, strict=True):
         dropdown.value = pair.right
     matching.check_button.click()
     assert "Richtig!" in matching.feedback.value
 
-    gaps = inner(smmkit.quiz("beispiel.gap-01"))
+    gaps = smmkit.quiz("beispiel.gap-01")
     gaps.inputs[0].value, gaps.inputs[1].value = "Schnell", "vergessen"
     gaps.check_button.click()
     assert (
         "Teilweise richtig." in gaps.feedback.value and "Lob verdient Dank." in gaps.feedback.value
     )
 
-    number = inner(smmkit.quiz("beispiel.num-01"))
+    number = smmkit.quiz("beispiel.num-01")
     number.input.value = "15"
     number.check_button.click()
     assert "Rate nach Followern" in number.feedback.value
 
-    essay = inner(smmkit.quiz("beispiel.txt-01"))
+    essay = smmkit.quiz("beispiel.txt-01")
     essay.text.value = "Das tut uns leid, bitte schreiben Sie uns eine private Nachricht."
     assert "11 Wörter" in essay.counter.value
     essay.check_button.click()
@@ -133,7 +128,7 @@ def test_matching_fill_blanks_numeric_free_text(named):
 
 
 def test_quiz_set_summary_pass_and_band(named):
-    widget = inner(smmkit.quiz("beispiel.set-01"))
+    widget = smmkit.quiz("beispiel.set-01")
     assert isinstance(widget, QuizSetWidget)
     sc, tf, num = widget.item_widgets
     sc.radio.value = option_index(sc, "Innerhalb weniger Stunden")
@@ -153,7 +148,7 @@ def click_choice(player, text):
 
 
 def test_scenario_player_to_an_ending_and_restart(named):
-    player = inner(smmkit.scenario("beispiel.scn-01"))
+    player = smmkit.scenario("beispiel.scn-01")
     assert isinstance(player, ScenarioPlayer)
     shown = [b.description for b in player.choices.children[1:]]
     assert sorted(shown) == ["Bis Montag warten", "Sofort antworten"]
@@ -167,14 +162,14 @@ def test_scenario_player_to_an_ending_and_restart(named):
     assert saved["max_score"] == 3
     player.restart_button.click()
     assert player.run.node_id == "anfang" and "Freitag" in player.story.value
-    again = inner(smmkit.scenario("beispiel.scn-01"))
+    again = smmkit.scenario("beispiel.scn-01")
     assert "Eskalation" in again.previous.value
 
 
 def test_scenario_choices_are_shuffled_stably_per_participant(session):
     def order_for(name):
         session.set_participant(name)
-        player = inner(smmkit.scenario("beispiel.scn-01"))
+        player = smmkit.scenario("beispiel.scn-01")
         click_choice(player, "Sofort antworten")
         return [b.description for b in player.choices.children[1:]]
 
@@ -185,7 +180,7 @@ def test_scenario_choices_are_shuffled_stably_per_participant(session):
 
 
 def test_scenario_group_mode_keeps_feedback_for_the_debrief(named):
-    player = inner(smmkit.scenario("beispiel.scn-01", feedback="end"))
+    player = smmkit.scenario("beispiel.scn-01", feedback="end")
     click_choice(player, "Sofort antworten")
     assert player.last_feedback.value == ""  # the group discusses before anyone is told
     click_choice(player, "Privat weiterführen")
@@ -199,7 +194,7 @@ def test_scenario_group_mode_keeps_feedback_for_the_debrief(named):
 
 
 def test_scenario_group_mode_can_be_switched_on_without_code(named):
-    player = inner(smmkit.scenario("beispiel.scn-01"))
+    player = smmkit.scenario("beispiel.scn-01")
     assert player.group_mode.value is False
     player.group_mode.value = True  # the checkbox a group ticks in the app
     click_choice(player, "Sofort antworten")
@@ -207,7 +202,7 @@ def test_scenario_group_mode_can_be_switched_on_without_code(named):
 
 
 def test_self_assessment_draws_radar_and_saves_phase(named):
-    widget = inner(smmkit.self_assessment("beispiel.lik-01", phase="vorher"))
+    widget = smmkit.self_assessment("beispiel.lik-01", phase="vorher")
     assert isinstance(widget, SelfAssessmentWidget)
     widget.submit_button.click()
     assert "Bitte bewerten Sie alle 4 Aussagen (0 bewertet)" in widget.status.value
@@ -218,7 +213,7 @@ def test_self_assessment_draws_radar_and_saves_phase(named):
     record = saved_answers(named)[-1]
     assert record["phase"] == "vorher" and record["answer"] == {"k1": 2, "t1": 3, "s1": 4, "c1": 5}
     assert record["score"] is None
-    after = inner(smmkit.self_assessment("beispiel.lik-01", phase="nachher"))
+    after = smmkit.self_assessment("beispiel.lik-01", phase="nachher")
     for radio in after.sliders.values():
         radio.value = 5
     after.submit_button.click()
@@ -227,11 +222,11 @@ def test_self_assessment_draws_radar_and_saves_phase(named):
 
 
 def test_answers_before_a_name_is_set_are_kept_and_written_later(session):
-    widget = inner(smmkit.quiz("beispiel.tf-01"))
+    widget = smmkit.quiz("beispiel.tf-01")
     widget.toggle.value = False
     widget.check_button.click()
     assert "Bitte geben Sie oben zuerst Ihren Namen" in widget.status.value
-    name = inner(smmkit.participant())
+    name = smmkit.participant()
     assert isinstance(name, ParticipantWidget)
     name.name.value = "   "
     name.save_button.click()
@@ -245,19 +240,19 @@ def test_answers_before_a_name_is_set_are_kept_and_written_later(session):
 
 def test_shuffle_is_stable_per_participant(session):
     session.set_participant("Person A")
-    first = [o[0] for o in inner(smmkit.quiz("beispiel.sc-01")).radio.options]
-    assert first == [o[0] for o in inner(smmkit.quiz("beispiel.sc-01")).radio.options]
+    first = [o[0] for o in smmkit.quiz("beispiel.sc-01").radio.options]
+    assert first == [o[0] for o in smmkit.quiz("beispiel.sc-01").radio.options]
     orders = set()
     for name in ("B", "C", "D", "E", "F", "G"):
         reset_session(root=VALID_ROOT).set_participant(name)
-        orders.add(tuple(o[0] for o in inner(smmkit.quiz("beispiel.sc-01")).radio.options))
+        orders.add(tuple(o[0] for o in smmkit.quiz("beispiel.sc-01").radio.options))
     assert len(orders) > 1
 
 
 def test_controls_have_labels(named):
-    widget = inner(smmkit.quiz("beispiel.sc-01"))
+    widget = smmkit.quiz("beispiel.sc-01")
     assert widget.radio.description == "Ihre Antwort"
-    gaps = inner(smmkit.quiz("beispiel.gap-01"))
+    gaps = smmkit.quiz("beispiel.gap-01")
     assert [box.description for box in gaps.inputs] == ["Lücke 1", "Lücke 2"]
 
 
@@ -291,12 +286,12 @@ def test_widgets_share_layout_and_style_models_and_never_change_them(named):
 
     from smmkit.kernel.widgets import shared
 
-    widgets = [inner(smmkit.quiz(item)) for item in ("beispiel.sc-01", "beispiel.ord-01")]
+    widgets = [smmkit.quiz(item) for item in ("beispiel.sc-01", "beispiel.ord-01")]
     for widget in widgets:  # check, retry, check: the buttons' own layouts change
         widget.check_button.click()
         widget.retry_button.click()
         widget.check_button.click()
-    scenario = inner(smmkit.scenario("beispiel.scn-01"))
+    scenario = smmkit.scenario("beispiel.scn-01")
     scenario.choices.children[1].click()
     models = [m for widget in [*widgets, scenario] for m in _models(widget)]
     htmls = [m for m in models if isinstance(m, W.HTML)]

@@ -14,12 +14,16 @@ import importlib.resources
 import pandas as pd
 
 __all__ = [
+    "WOCHENTAGE",
     "load_comment_export",
     "load_competitor_benchmark",
     "load_feedback_log",
     "load_post_export",
     "load_question_log",
 ]
+
+# Weekday names in calendar order: notebooks sort tables by them (module 03).
+WOCHENTAGE = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
 
 
 def _read(filename: str, **kwargs) -> pd.DataFrame:

@@ -640,7 +640,7 @@ import time
 
 gap = smmkit.quiz("beispiel.gap-01")
 # A busy kernel (a slow cell, a loaded server): every update of a gap takes a while.
-for field in gap.children[1].inputs:
+for field in gap.inputs:
     field.observe(lambda change: time.sleep(0.5), names="value")
 gap"""
 

@@ -8,16 +8,16 @@ import ipywidgets as W
 
 from ..errors import UnknownItemError
 from .session import get_session
-from .widgets import shared as S
 from .widgets.assessment import ParticipantWidget, SelfAssessmentWidget
-from .widgets.base import CSS
 from .widgets.quizset import QuizSetWidget, make_item_widget
 from .widgets.scenario import ScenarioPlayer
+from .widgets.stylesheet import show_stylesheet_once
 
 
 def _styled(widget: W.Widget) -> W.Widget:
-    # The stock labels truncate long option texts; a small stylesheet lets them wrap.
-    return S.vbox([S.html(CSS), widget])
+    """The widget, with the widgets' stylesheet shown first if the page lacks it."""
+    show_stylesheet_once()
+    return widget
 
 
 def _lookup(item_id: str, expected: set[str] | None = None) -> Any:

@@ -10,7 +10,6 @@ problem as ``file:line: block.field: message`` (see docs/workshop.md for the sch
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import unicodedata
@@ -25,7 +24,7 @@ from pydantic_core import PydanticCustomError
 from ..bank.loader import LocatedDocument, read_yaml
 from ..errors import ContentError, Problem
 from ..i18n import t
-from ..markup import md
+from .templating import render
 
 if TYPE_CHECKING:
     from .pdf import PdfPrinter, PrinterPool
@@ -789,242 +788,31 @@ def check_workshop(root: Path) -> list[Problem]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Rendering: print-ready, offline HTML (A4)
+# Rendering: print-ready, offline HTML (A4) from templates/workshop/ (page, agenda, guide and
+# their stylesheets)
 # ---------------------------------------------------------------------------------------------
-
-# Same palette and type as the handouts (handout.css); every text colour meets WCAG 2 AA on
-# every background used here (tests/test_workshop.py measures it).
-PALETTE = {
-    "ink": "#1a1a1a",
-    "muted": "#444444",
-    "accent": "#0b3d91",
-    "rule": "#9aa5b1",
-    "head": "#eef2f7",
-    "pause": "#e6edf5",
-    "lunch": "#d9e3ef",
-}
-
-_BASE_CSS = """
-* { box-sizing: border-box; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-html, body { margin: 0; background: #ffffff; }
-body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; color: %(ink)s;
-  font-size: 10.5pt; line-height: 1.4; }
-main { margin: 0 auto; padding: 0 1em; }
-h1 { color: %(accent)s; font-size: 19pt; margin: 0 0 6px; break-after: avoid; }
-h2 { color: %(accent)s; font-size: 14pt; border-bottom: 2px solid #c8d4ea; padding-bottom: 2px;
-  margin: 1.1em 0 0.4em; break-after: avoid; }
-h3 { color: %(ink)s; font-size: 12pt; margin: 1em 0 0.3em; break-after: avoid; }
-h4 { font-size: 10.5pt; margin: 0.8em 0 0.2em; break-after: avoid; }
-p { margin: 0.35em 0; }
-ul, ol { margin: 0.3em 0; padding-left: 1.4em; }
-li { margin: 0.1em 0; }
-table { border-collapse: collapse; width: 100%%; margin: 6px 0; }
-th, td { border: 1px solid %(rule)s; padding: 3px 5px; text-align: left; vertical-align: top; }
-thead th { background: %(head)s; }
-tr { break-inside: avoid; }
-code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.9em; background: #f3f5f8;
-  padding: 0 2px; border-radius: 3px; overflow-wrap: anywhere; }
-blockquote { border-left: 4px solid #c8d4ea; margin: 6px 0; padding: 2px 10px; color: %(muted)s; }
-.kicker { color: %(accent)s; font-weight: bold; font-size: 9.5pt; margin: 0; text-transform: uppercase;
-  letter-spacing: 0.04em; }
-.muted { color: %(muted)s; }
-@media screen { main { max-width: 60em; padding: 1em; } }
-"""
-
-_AGENDA_CSS = """
-@page { size: A4 landscape; margin: 18mm 16mm 20mm 16mm; }
-.meta { display: grid; grid-template-columns: repeat(3, 1fr); gap: 2px 18px; margin: 6px 0 4px; }
-.meta p { margin: 2px 0; }
-.blank { display: inline-block; min-width: 14em; border-bottom: 1px solid %(ink)s; }
-.facts { display: grid; grid-template-columns: 1fr 1fr; gap: 0 24px; }
-.facts ul { margin-top: 0; }
-table.agenda { font-size: 8.6pt; line-height: 1.28; table-layout: fixed; }
-table.agenda col.c-time { width: 9.5%%; } table.agenda col.c-min { width: 4.5%%; }
-table.agenda col.c-block { width: 26%%; } table.agenda col.c-method { width: 13%%; }
-table.agenda col.c-material { width: 18%%; } table.agenda col.c-note { width: 29%%; }
-table.agenda td.time, table.agenda td.min { white-space: nowrap; }
-table.agenda td.min { text-align: right; }
-table.agenda td ul { margin: 0; padding-left: 1.1em; }
-table.agenda td p { margin: 0; }
-table.agenda .ref { color: %(muted)s; font-size: 8pt; margin-top: 1px; }
-table.agenda tr.pause td { background: %(pause)s; font-weight: bold; }
-table.agenda tr.mittagspause td { background: %(lunch)s; font-weight: bold; }
-table.agenda tr.pause td.note, table.agenda tr.mittagspause td.note { font-weight: normal; }
-/* a footer row once, at the end (chromium would repeat a tfoot on every page) */
-table.agenda tfoot { display: table-row-group; }
-table.agenda tfoot td { background: %(head)s; font-weight: bold; }
-table.modules { width: auto; font-size: 9pt; }
-section.modules { break-inside: avoid; }  /* heading and table of module times stay together */
-table.modules td.num { text-align: right; }
-.total { font-weight: bold; margin-top: 8px; }
-/* each session (day) starts on its own sheet: trainers take one page per appointment */
-section.session + section.session { break-before: page; }
-"""
-
-_GUIDE_CSS = """
-@page { size: A4; margin: 18mm 16mm 20mm 16mm; }
-main { max-width: 48em; }
-table { font-size: 9.5pt; }
-h2, h3 { break-after: avoid; }
-"""
-
-
-def _css(*parts: str) -> str:
-    return "".join(p % PALETTE for p in (_BASE_CSS, *parts))
-
-
-def _page(title: str, css: str, body: str, kind: str) -> str:
-    return (
-        '<!DOCTYPE html>\n<html lang="de">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="smmkit-document" content="{kind}">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{css}</style>\n</head>\n"
-        f'<body class="smmkit-workshop smmkit-{kind}">\n<main>\n{body}\n</main>\n</body>\n</html>\n'
-    )
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-def _inline_md(text: str | None) -> str:
-    return md(text).strip() if text else ""
-
-
-def _block_cells(block: Block, modules: dict[str, ModuleInfo]) -> str:
-    reference = ""
-    if block.module:
-        info = modules.get(block.module)
-        # the module's title is in the "Zeit je Modul" table; here its number and sections
-        label = t("workshop.module_ref", number=info.number if info else block.module)
-        where = "; ".join(block.sections) or (info.title if info else "")
-        reference = f'<p class="ref">{_esc(label)} {_esc(where)}</p>'
-    if block.is_break:
-        return (
-            f'<td colspan="3"><p>{_esc(block.title)}</p></td>'
-            f'<td class="note">{_inline_md(block.note)}</td>'
-        )
-    return (
-        f"<td><p><b>{_esc(block.title)}</b></p>{reference}</td>"
-        f"<td>{_esc(', '.join(block.methods))}</td>"
-        f"<td>{_esc(' · '.join(block.materials))}</td>"
-        f'<td class="note">{_inline_md(block.note)}</td>'
-    )
-
-
-def _session_table(
-    session: Session, modules: dict[str, ModuleInfo], caption: str, subtotal: bool
-) -> str:
-    head = "".join(
-        f'<th scope="col">{_esc(t(f"workshop.column.{c}"))}</th>'
-        for c in ("time", "minutes", "block", "method", "material", "note")
-    )
-    cols = "".join(
-        f'<col class="c-{c}">' for c in ("time", "min", "block", "method", "material", "note")
-    )
-    rows = []
-    for block in session.blocks:
-        css = f' class="{block.kind}"' if block.is_break else ""
-        rows.append(
-            f'<tr{css}><td class="time">{clock(block.start)}–{clock(block.end)}</td>'
-            f'<td class="min">{block.minutes}</td>{_block_cells(block, modules)}</tr>'
-        )
-    pauses = sum(b.minutes for b in session.blocks if b.is_break)
-    foot = t(
-        "workshop.session_total",
-        start=clock(session.start),
-        end=clock(session.end),
-        minutes=session.minutes,
-        duration=duration_text(session.minutes),
-        pauses=pauses,
-    )
-    foot_row = f'<tfoot><tr><td colspan="6">{_esc(foot)}</td></tr></tfoot>' if subtotal else ""
-    return (
-        f'<table class="agenda"><caption class="muted">{_esc(caption)}</caption><colgroup>{cols}</colgroup>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>{foot_row}</table>"
-    )
-
-
-def _modules_table(agenda: Agenda) -> str:
-    rows = []
-    taught = agenda.module_minutes()
-    for name, info in agenda.modules.items():
-        stated = t("workshop.minutes", count=info.minutes) if info.minutes else "–"
-        minutes = str(taught[name]) if name in taught else t("workshop.modules.reference_only")
-        rows.append(
-            f"<tr><td>{_esc(info.number)} {_esc(info.title)}</td>"
-            f'<td class="num">{_esc(minutes)}</td><td class="num">{_esc(stated)}</td></tr>'
-        )
-    head = "".join(
-        f'<th scope="col">{_esc(t(f"workshop.modules.{c}"))}</th>'
-        for c in ("module", "minutes", "stated")
-    )
-    return (
-        f'<section class="modules"><h2>{_esc(t("workshop.modules.title"))}</h2>'
-        f'<table class="modules"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        "</section>"
-    )
-
-
-def agenda_html(agenda: Agenda) -> str:
-    """The agenda as a self-contained, print-ready A4 page (landscape table)."""
-    blank = '<span class="blank"></span>'
-    meta = "".join(
-        f"<p><b>{_esc(t(f'workshop.meta.{k}'))}:</b> {blank}</p>"
-        for k in ("date", "place", "trainer")
-    )
-    facts = [
-        f"<p><b>{_esc(t('workshop.meta.target_group'))}:</b> {_esc(agenda.target_group)}</p>",
-    ]
-    if agenda.group_size:
-        facts.append(
-            f"<p><b>{_esc(t('workshop.meta.group_size'))}:</b> {_esc(agenda.group_size)}</p>"
-        )
-    total = t(
-        "workshop.total" if agenda.break_minutes else "workshop.total_no_break",
-        duration=duration_text(agenda.total_minutes),
-        minutes=agenda.total_minutes,
-        pauses=agenda.break_minutes,
-        work=agenda.total_minutes - agenda.break_minutes,
-    )
-    facts.append(f"<p><b>{_esc(t('workshop.meta.duration'))}:</b> {_esc(total)}</p>")
-    goals = "".join(f"<li>{_esc(g)}</li>" for g in agenda.goals)
-    concept = f'<div class="concept">{md(agenda.concept)}</div>' if agenda.concept else ""
-    parts = [
-        f'<header><p class="kicker">{_esc(t("workshop.edition.agenda"))}</p>'
-        f"<h1>{_esc(agenda.title)}</h1>"
-        f'<div class="meta">{meta}</div>'
-        f'<div class="facts"><div>{"".join(facts)}{concept}</div>'
-        f"<div><p><b>{_esc(t('workshop.meta.goals'))}:</b></p><ul>{goals}</ul></div></div></header>"
-    ]
-    many = len(agenda.sessions) > 1
-    for number, session in enumerate(agenda.sessions, start=1):
-        title = session.title or (
-            t("workshop.session", number=number) if many else t("workshop.flow")
-        )
-        heading = f"{title} · {clock(session.start)}–{clock(session.end)}"
-        caption = t("workshop.caption")
-        parts.append(
-            f'<section class="session"><h2>{_esc(heading)}</h2>{_session_table(session, agenda.modules, caption, many)}</section>'
-        )
-    parts.append(f'<p class="total">{_esc(t("workshop.meta.duration"))}: {_esc(total)}</p>')
-    parts.append(_modules_table(agenda))
-    return _page(agenda.title, _css(_AGENDA_CSS), "\n".join(parts), "agenda")
 
 
 def guide_title(markdown: str) -> str:
+    """The guide's # (h1) heading, '' without one."""
     for _, line in _markdown_lines(markdown):
         if line.startswith("# "):
             return line[2:].strip()
     return ""
 
 
+def agenda_html(agenda: Agenda) -> str:
+    """The agenda as a self-contained, print-ready A4 page (landscape table)."""
+    return render(
+        "publish/workshop/agenda.html.j2", agenda=agenda, clock=clock, duration=duration_text
+    )
+
+
 def guide_html(markdown_path: Path) -> str:
     """A facilitator guide (Markdown) as a self-contained, print-ready A4 page."""
     text = Path(markdown_path).read_text(encoding="utf-8")
     title = guide_title(text) or Path(markdown_path).stem
-    body = f'<header><p class="kicker">{_esc(t("workshop.edition.guide"))}</p></header>\n{md(text)}'
-    return _page(title, _css(_GUIDE_CSS), body, "guide")
+    return render("publish/workshop/guide.html.j2", title=title, markdown=text)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,13 +5,12 @@ from __future__ import annotations
 import html
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
-from IPython.display import display
+from IPython.display import Image, display
 
 from ...bank.models import Likert
 from ...bank.profiles import likert_profile, missing_ratings
 from ...i18n import t
-from ..charts import radar
+from ..charts import describe_figure, figure_png, radar
 from ..session import Session, get_session
 from . import shared as S
 from .base import _status, md
@@ -76,8 +75,10 @@ class SelfAssessmentWidget(W.VBox):
         self.figure = figure
         self.chart.clear_output()
         with self.chart:
-            display(figure)
-        plt.close("all")
+            # A PNG, not the Figure: IPython formats a Figure as an image only once pyplot has
+            # loaded its inline backend, which a page without other charts never does.
+            alt = {"image/png": {"alt": describe_figure(figure)}}
+            display(Image(figure_png(figure)), metadata=alt)
 
     def _resume(self) -> None:
         record = self.session.latest(self.item.id, self.phase)

@@ -208,29 +208,3 @@ def _descendants(widget: W.Widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _descendants(child)
-
-
-CSS = """<style>
-.smmkit-item .widget-label, .smmkit-item .widget-radio-box label,
-.smmkit-item .widget-checkbox label, .smmkit-likert .widget-radio-box label {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-  height: auto !important; line-height: 1.35 !important;
-}
-.smmkit-item .widget-radio-box label, .smmkit-likert .widget-radio-box label {
-  display: flex !important; align-items: baseline; gap: .35em; margin: 3px 0;
-}
-.smmkit-item .widget-radio-box input, .smmkit-likert .widget-radio-box input { order: -1; float: none !important; flex: none; }
-.smmkit-item .smmkit-match-row { flex-wrap: wrap; height: auto !important; align-items: center; margin: 6px 0; }
-.smmkit-item .smmkit-match-row > .widget-label {
-  flex: 1 0 100%; max-width: 52em; text-align: left !important; white-space: normal !important; height: auto !important;
-}
-.smmkit-item .smmkit-match-row > select { width: 12em; flex: none; height: 28px; }
-.smmkit-letter-list { list-style: none; padding-left: 0; margin: 4px 0 8px; max-width: 52em; }
-.smmkit-letter-list li { margin: 3px 0; }
-.smmkit-feedback p, .smmkit-verdict p { display: inline; margin: 0; }
-.smmkit-item .widget-html-content, .smmkit-scenario .widget-html-content, .smmkit-likert .widget-html-content { line-height: 1.45; }
-.smmkit-item .mod-disabled, .smmkit-item :disabled, .smmkit-item .widget-radio-box label { opacity: 1 !important; color: #1a1a1a; }
-.smmkit-item .widget-checkbox { height: auto !important; margin: 3px 0; }
-.smmkit-scenario .smmkit-choice { white-space: normal !important; text-align: left; padding: 6px 10px; }
-.smmkit-scenario .smmkit-choice .widget-label-basic, .smmkit-scenario button { white-space: normal !important; }
-</style>"""
