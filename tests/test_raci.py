@@ -6,10 +6,6 @@ import pytest
 from helpers import REPO, saved_records
 
 from smmkit.exercises.raci.logic import (
-    DEFAULT_EXERCISE,
-    DEFAULT_MODEL,
-    DEFAULT_ROLES,
-    DEFAULT_TASKS,
     MAX_CONSULTED,
     ModelCell,
     ModelSolution,
@@ -19,6 +15,7 @@ from smmkit.exercises.raci.logic import (
     check_matrix,
     compare,
     count_levels,
+    default_exercise,
     format_letters,
     letters_code,
     paper_html,
@@ -27,6 +24,12 @@ from smmkit.exercises.raci.logic import (
 from smmkit.exercises.raci.widget import RaciExercise
 from smmkit.kernel.widgets import reset_session
 
+DEFAULT_EXERCISE = default_exercise()
+DEFAULT_MODEL, DEFAULT_ROLES, DEFAULT_TASKS = (
+    DEFAULT_EXERCISE.model,
+    DEFAULT_EXERCISE.roles,
+    DEFAULT_EXERCISE.tasks,
+)
 TASKS = (Task("a", "Entwurf"), Task("b", "Freigabe"))
 ROLES = (Role("x", "Social Media", "SM"), Role("y", "Chefin", "GF"), Role("z", "Technik", "T"))
 
@@ -35,8 +38,8 @@ def matrix(rows: dict[str, dict[str, str]], tasks=TASKS, roles=ROLES) -> RaciMat
     return RaciMatrix.from_rows(rows, tasks, roles)
 
 
-def rules(findings) -> list[tuple[str, str, str | None, str | None]]:
-    return [(f.level, f.rule, f.task, f.role) for f in findings]
+def rules(findings) -> list[tuple[str, str, str | None]]:
+    return [(f.level, f.rule, f.subject) for f in findings]
 
 
 # --- letters and matrix ----------------------------------------------------------------------
@@ -95,20 +98,20 @@ def test_clean_matrix_has_no_findings():
 
 def test_task_without_a_is_an_error():
     m = matrix({"a": {"x": "R", "y": "I", "z": "C"}, "b": {"x": "R", "y": "A"}})
-    assert rules(check_matrix(m)) == [("error", "a_missing", "a", None)]
+    assert rules(check_matrix(m)) == [("error", "a_missing", "a")]
     assert "Entwurf" in check_matrix(m)[0].message and "genau eine" in check_matrix(m)[0].message
 
 
 def test_task_with_several_a_is_an_error_naming_them():
     m = matrix({"a": {"x": "RA", "y": "A", "z": "C"}, "b": {"x": "R", "z": "A"}})
     [finding] = check_matrix(m)
-    assert (finding.level, finding.rule, finding.task) == ("error", "a_multiple", "a")
+    assert (finding.level, finding.rule, finding.subject) == ("error", "a_multiple", "a")
     assert "2 Rollen" in finding.message and "Social Media, Chefin" in finding.message
 
 
 def test_task_without_r_is_an_error():
     m = matrix({"a": {"x": "RA", "z": "C"}, "b": {"y": "A", "z": "C", "x": "I"}})
-    assert rules(check_matrix(m)) == [("error", "r_missing", "b", None)]
+    assert rules(check_matrix(m)) == [("error", "r_missing", "b")]
     assert "R+A" in check_matrix(m)[0].message
 
 
@@ -119,7 +122,7 @@ def test_more_than_two_c_is_a_warning():
     )
     assert MAX_CONSULTED == 2
     [finding] = check_matrix(m)
-    assert (finding.level, finding.rule, finding.task) == ("warning", "too_many_c", "a")
+    assert (finding.level, finding.rule, finding.subject) == ("warning", "too_many_c", "a")
     assert "3 Rollen" in finding.message and "zu langsam" in finding.message
     # exactly two C is fine
     m.set("a", "w", "I")
@@ -128,7 +131,7 @@ def test_more_than_two_c_is_a_warning():
 
 def test_one_role_accountable_for_every_task_is_a_bottleneck_warning():
     m = matrix({"a": {"x": "R", "y": "A", "z": "I"}, "b": {"x": "R", "y": "A", "z": "C"}})
-    assert rules(check_matrix(m)) == [("warning", "a_bottleneck", None, "y")]
+    assert rules(check_matrix(m)) == [("warning", "a_bottleneck", "y")]
     assert "Chefin" in check_matrix(m)[0].message and "Vertretung" in check_matrix(m)[0].message
     # with a single task there is no bottleneck to speak of
     single = matrix({"a": {"x": "RA"}}, tasks=TASKS[:1], roles=ROLES[:1])
@@ -137,7 +140,7 @@ def test_one_role_accountable_for_every_task_is_a_bottleneck_warning():
 
 def test_role_never_involved_is_an_info():
     m = matrix({"a": {"x": "RA"}, "b": {"x": "R", "y": "A"}})
-    assert rules(check_matrix(m)) == [("info", "role_unused", None, "z")]
+    assert rules(check_matrix(m)) == [("info", "role_unused", "z")]
 
 
 def test_findings_are_sorted_errors_warnings_infos_and_counted():
@@ -239,7 +242,7 @@ def test_typical_mistake_chief_approves_everything_is_flagged_and_scores_low():
     rows = {task.id: {"gf": "A", "sm": "R"} for task in DEFAULT_TASKS}
     m = RaciMatrix.from_rows(rows, DEFAULT_TASKS, DEFAULT_ROLES)
     found = rules(check_matrix(m))
-    assert ("warning", "a_bottleneck", None, "gf") in found
+    assert ("warning", "a_bottleneck", "gf") in found
     assert compare(m, DEFAULT_MODEL).score < 0.3
 
 
@@ -297,9 +300,9 @@ def test_widget_check_shows_findings_saves_and_reveals_model(session):
         "fa": "A",
         "rd": "C",
     }
-    assert {"level": "error", "rule": "a_multiple", "task": "freigabe", "role": None} in record[
-        "answer"
-    ]["findings"]
+    multiple = next(f for f in record["answer"]["findings"] if f["rule"] == "a_multiple")
+    assert multiple.items() >= {"ok": False, "counted": True, "subject": "freigabe"}.items()
+    assert "2 Rollen" in multiple["message"]
     assert record["answer"]["model_seen"] is False
     assert record["max_score"] == 1.0 and 0 < record["score"] < 0.5
     assert "Gespeichert." in widget.status.value

@@ -6,12 +6,16 @@ stem (``entschuldig*`` matches "Entschuldigung" and "entschuldigen"), a ``*`` at
 word ending (``*service`` matches "Kundenservice"), both a part of a word (``*rabatt*``). Several
 words match as consecutive words of the answer ("20 uhr"). Numbers are whole tokens: ``20``
 matches "20 Uhr" or "20-Jährige", not "2024"; "2.200" and "2200" are the same number.
+
+`keyword_found` says whether a pattern occurs; `find_keywords` returns the places as the text
+writes them ("Engagement-Rate" for ``engagement rate``), for feedback that quotes the learner.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NUMBER = r"\d+(?:[.,]\d+)*"
@@ -35,6 +39,15 @@ def _number(token: str) -> str:
 def tokens(text: str) -> list[str]:
     """The words and numbers of a text, normalised."""
     return [_number(t) if t[0].isdigit() else t for t in _TOKEN.findall(normalise(text))]
+
+
+def _located_tokens(text: str) -> tuple[str, list[tuple[str, int, int]]]:
+    """The text (NFC) and its tokens as (normalised token, start, end) in that text."""
+    text = unicodedata.normalize("NFC", text or "")
+    located = []
+    for match in _TOKEN.finditer(text):
+        located.append(("".join(tokens(match.group(0))), match.start(), match.end()))
+    return text, located
 
 
 def _pattern_words(pattern: str) -> list[str]:
@@ -72,12 +85,31 @@ def _word_matches(pattern: str, token: str) -> bool:
     return token == core
 
 
+def _starts(wanted: list[str], words: list[str]) -> list[int]:
+    span = len(wanted)
+    return [
+        start
+        for start in range(len(words) - span + 1)
+        if all(
+            _word_matches(p, w) for p, w in zip(wanted, words[start : start + span], strict=True)
+        )
+    ]
+
+
 def keyword_found(pattern: str, text: str) -> bool:
     """Whether `pattern` (one or more words, see the module docs) occurs in `text`."""
-    wanted = _pattern_words(pattern)
-    words = tokens(text)
-    span = len(wanted)
-    return any(
-        all(_word_matches(p, w) for p, w in zip(wanted, words[start : start + span], strict=True))
-        for start in range(len(words) - span + 1)
-    )
+    return bool(_starts(_pattern_words(pattern), tokens(text)))
+
+
+def find_keywords(text: str | None, patterns: Iterable[str]) -> list[str]:
+    """Where any of `patterns` occurs in `text`, as written there: pattern by pattern, each in
+    the order of the text, without repeats (ignoring case)."""
+    text, located = _located_tokens(text or "")
+    words = [token for token, _, _ in located]
+    found: dict[str, str] = {}
+    for pattern in patterns:
+        wanted = _pattern_words(pattern)
+        for start in _starts(wanted, words):
+            snippet = text[located[start][1] : located[start + len(wanted) - 1][2]]
+            found.setdefault(snippet.casefold(), snippet)
+    return list(found.values())

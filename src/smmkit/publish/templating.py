@@ -6,13 +6,16 @@ Templates live in a ``templates/`` folder of the subpackage that uses them, and 
 name starts with that subpackage: ``publish/paper/item.html.j2`` is
 ``smmkit/publish/templates/paper/item.html.j2``. A subpackage gets a ``templates/`` folder
 and its templates are found; nothing here changes (``results/report.html.j2`` would be
-``smmkit/results/templates/report.html.j2``). Templates may include and extend templates of
+``smmkit/results/templates/report.html.j2``, ``exercises/raci/paper.html.j2`` is
+``smmkit/exercises/raci/templates/paper.html.j2``). :func:`macros` gives a template's
+macros as functions, for widgets that fill many small parts. Templates may include and extend templates of
 other subpackages by the same names. Stylesheets are ``.css`` files next to the templates,
 inlined with ``{% include %}``, so every page is one self-contained file; the globs in
 ``[tool.setuptools.package-data]`` install both.
 
 The escaping policy: every ``{{ value }}`` is escaped. Authored Markdown goes through the
-``md`` filter (trusted bank and guide texts, HTML marked safe); a template's output put into
+``md`` filter (trusted bank and guide texts, HTML marked safe; ``md_inline`` for one line
+without its paragraph); a template's output put into
 another template is wrapped in ``Markup`` by its caller. Numbers, percentages and dates go
 through the ``number``, ``percent`` and ``date`` filters (Babel, in the current language,
 ``smmkit.i18n``); messages through the global ``t``.
@@ -22,9 +25,17 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, PrefixLoader, StrictUndefined
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    PackageLoader,
+    PrefixLoader,
+    StrictUndefined,
+)
 from markupsafe import Markup
 
 from .. import i18n
@@ -36,26 +47,47 @@ def _markdown(text: str | None) -> Markup:
     return Markup(md(text))
 
 
-def _template_folders() -> dict[str, PackageLoader]:
-    """A loader per smmkit subpackage that has a ``templates/`` folder, by the package name."""
-    return {
-        entry.name: PackageLoader(f"smmkit.{entry.name}", "templates")
-        for entry in resources.files("smmkit").iterdir()
-        if entry.joinpath("__init__.py").is_file() and entry.joinpath("templates").is_dir()
+def _markdown_inline(text: str | None) -> Markup:
+    """Authored Markdown of one paragraph as HTML without the surrounding ``<p>``."""
+    html = md(text).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+def _loader(package: str, folder: Traversable) -> BaseLoader | None:
+    """The templates of `package` (its ``templates/`` folder), then its subpackages' by name."""
+    loaders: list[BaseLoader] = []
+    if folder.joinpath("templates").is_dir():
+        loaders.append(PackageLoader(package, "templates"))
+    subpackages = {
+        entry.name: loader
+        for entry in folder.iterdir()
+        if entry.joinpath("__init__.py").is_file()
+        and (loader := _loader(f"{package}.{entry.name}", entry))
     }
+    if subpackages:
+        loaders.append(PrefixLoader(subpackages))
+    return (ChoiceLoader(loaders) if len(loaders) > 1 else loaders[0]) if loaders else None
 
 
 @cache
 def environment() -> Environment:
     """The shared environment: autoescape on, undefined names are errors."""
     env = Environment(
-        loader=PrefixLoader(_template_folders()),
+        loader=_loader("smmkit", resources.files("smmkit")),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=_markdown, number=i18n.number, percent=i18n.percent, date=i18n.date)
+    env.filters.update(
+        md=_markdown,
+        md_inline=_markdown_inline,
+        number=i18n.number,
+        percent=i18n.percent,
+        date=i18n.date,
+    )
     env.globals["t"] = i18n.t
     return env
 
@@ -63,3 +95,9 @@ def environment() -> Environment:
 def render(template_name: str, **context: Any) -> str:
     """The template `template_name` (e.g. ``publish/paper/item.html.j2``) filled with `context`."""
     return environment().get_template(template_name).render(**context)
+
+
+def macros(template_name: str) -> Any:
+    """The macros of `template_name` as attributes: ``macros(name).status(text, ok)`` returns
+    escaped HTML (Markup) like a template would."""
+    return environment().get_template(template_name).module

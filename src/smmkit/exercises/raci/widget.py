@@ -1,9 +1,6 @@
 """The RACI exercise: a task × role grid of labelled dropdowns, rule check, model solution.
 
-In a notebook::
-
-    from smmkit.exercises.raci.widget import RaciExercise
-    RaciExercise()
+In a notebook: ``smmkit.exercise("raci")`` (see :mod:`smmkit.exercises`).
 
 "Prüfen" applies the rules of `smmkit.exercises.raci.logic.check_matrix`, compares the matrix with the
 model solution and saves matrix, findings and score (0..1) under the item id
@@ -13,28 +10,29 @@ per cell and marks where the learner's matrix differs.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as W
 
 from ...i18n import t
+from ...kernel.session import Session, get_session
+from ...kernel.widgets import shared as S
+from ...kernel.widgets.base import STYLE, record_answer
+from .. import get
+from ..check import Check
+from ..widgets import html, parts, status
 from .logic import (
-    DEFAULT_EXERCISE,
     ITEM_ID,
     Comparison,
-    Finding,
     RaciExerciseData,
     RaciMatrix,
     check_matrix,
     compare,
     count_levels,
+    default_exercise,
     format_letters,
     letters_code,
 )
-from ...kernel.widgets import shared as S
-from ...kernel.widgets.base import STYLE, _status, md, record_answer
-from ...kernel.session import Session, get_session
 
 # Text colours with a high contrast on white (like the other widgets).
 LEVEL_STYLE = {
@@ -47,15 +45,8 @@ STATUS_STYLE = {
     "acceptable": ("≈", "#0d3c61"),
     "wrong": ("✘", STYLE[False][1]),
 }
+STYLES = {**LEVEL_STYLE, **STATUS_STYLE, "ok": STYLE[True]}
 CELL_OPTIONS = ("", "R", "A", "RA", "C", "I")
-
-
-def _inline(markdown: str) -> str:
-    """Markdown for one line: drop the surrounding paragraph."""
-    text = md(markdown).strip()
-    if text.startswith("<p>") and text.endswith("</p>") and text.count("<p>") == 1:
-        text = text[3:-4]
-    return text
 
 
 class RaciExercise(W.VBox):
@@ -63,49 +54,30 @@ class RaciExercise(W.VBox):
 
     def __init__(
         self,
-        exercise: RaciExerciseData = DEFAULT_EXERCISE,
+        exercise: RaciExerciseData | None = None,
         session: Session | None = None,
         item_id: str = ITEM_ID,
     ):
-        self.exercise = exercise
+        self.exercise = exercise = exercise or default_exercise()
+        self.parts = parts("raci")
         self.session = session or get_session()
         self.item_id = item_id
         self.model_seen = False
         self.attempt = 0
-        self.last_findings: list[Finding] | None = None
+        self.last_findings: list[Check] | None = None
         self.last_comparison: Comparison | None = None
 
-        header = S.html(
-            f"<h4>{html.escape(exercise.title)}</h4>"
-            + md(exercise.context)
-            + md(t("raci.intro"))
-            + md(t("raci.legend")),
-            layout=S.TEXT_WIDTH,
-        )
+        header = S.html(html(self.parts.header(exercise)), layout=S.TEXT_WIDTH)
 
         options = [
             (t("raci.option.none") if code == "" else format_letters(code), code)
             for code in CELL_OPTIONS
         ]
         self.dropdowns: dict[tuple[str, str], W.Dropdown] = {}
-        cells: list[W.Widget] = [S.html(f"<b>{html.escape(t('raci.task_column'))}</b>")]
-        for role in exercise.roles:
-            note = f"<br>{html.escape(role.note)}" if role.note else ""
-            # Long German compounds must wrap inside the narrow column instead of overlapping.
-            cells.append(
-                S.html(
-                    f'<div lang="de" style="line-height:1.2;overflow-wrap:anywhere;hyphens:auto">'
-                    f"<b>{html.escape(role.short)}</b><br>"
-                    f'<span style="font-size:85%">{html.escape(role.name)}{note}</span></div>'
-                )
-            )
+        cells: list[W.Widget] = [S.html(html(self.parts.column_head(t("raci.task_column"))))]
+        cells += [S.html(html(self.parts.role_head(role))) for role in exercise.roles]
         for task in exercise.tasks:
-            cells.append(
-                S.html(
-                    f'<div lang="de" style="line-height:1.25;hyphens:auto"><b>{html.escape(task.name)}</b><br>'
-                    f"<small>{html.escape(task.description)}</small></div>"
-                )
-            )
+            cells.append(S.html(html(self.parts.task_head(task))))
             for role in exercise.roles:
                 dropdown = W.Dropdown(
                     options=options,
@@ -191,10 +163,10 @@ class RaciExercise(W.VBox):
             dropdown.value = code if code in CELL_OPTIONS else ""
 
     # -- actions ----------------------------------------------------------------------------------
-    def check(self) -> tuple[list[Finding], Comparison] | None:
+    def check(self) -> tuple[list[Check], Comparison] | None:
         matrix = self.matrix()
         if not matrix.cells:
-            self.findings.value = _status(html.escape(t("raci.summary.empty")), False)
+            self.findings.value = status(t("raci.summary.empty"), False)
             return None
         findings = check_matrix(matrix)
         comparison = compare(matrix, self.exercise.model)
@@ -202,7 +174,7 @@ class RaciExercise(W.VBox):
         self.save(matrix, findings, comparison)
         return findings, comparison
 
-    def save(self, matrix: RaciMatrix, findings: list[Finding], comparison: Comparison) -> None:
+    def save(self, matrix: RaciMatrix, findings: list[Check], comparison: Comparison) -> None:
         answer = {
             "matrix": matrix.to_rows(),
             "findings": [f.to_dict() for f in findings],
@@ -217,11 +189,11 @@ class RaciExercise(W.VBox):
             answer,
             comparison.score,
             1.0,
-            module="02_teamfaehigkeit",
+            module=get("raci").module,
         )
         if record is not None:
             self.attempt = record.attempt
-            self.status.value = _status(t("participant.saved"), True)
+            self.status.value = status(t("participant.saved"), True)
 
     def show_model(self) -> None:
         self.model_seen = True
@@ -235,121 +207,24 @@ class RaciExercise(W.VBox):
         self.status.value = ""
 
     # -- rendering --------------------------------------------------------------------------------
-    def _show(self, findings: list[Finding], comparison: Comparison, note: str = "") -> None:
+    def _show(self, findings: list[Check], comparison: Comparison, note: str = "") -> None:
         self.last_findings, self.last_comparison = findings, comparison
-        counts = count_levels(findings)
-        parts = [f"<h5>{html.escape(t('raci.summary.heading'))}</h5>"]
-        if not findings:
-            parts.append(_status(html.escape(t("raci.summary.no_findings")), True))
-        else:
-            parts.append(
-                f"<p>{html.escape(t('raci.summary.counts', errors=counts['error'], warnings=counts['warning'], infos=counts['info']))}</p>"
+        self.findings.value = html(
+            self.parts.findings(
+                findings,
+                count_levels(findings),
+                comparison,
+                round(comparison.score * 100),
+                STYLES,
+                note,
             )
-            if not counts["error"]:
-                parts.append(_status(html.escape(t("raci.summary.no_errors")), True))
-            for finding in findings:
-                icon, colour = LEVEL_STYLE[finding.level]
-                label = t(f"raci.level.{finding.level}")
-                parts.append(
-                    f'<div class="smmkit-raci-finding smmkit-raci-{finding.level}" '
-                    f'style="color:{colour};margin:4px 0">{icon} <b>{html.escape(label)}:</b> '
-                    f"{_inline(finding.message)}</div>"
-                )
-        percent = round(comparison.score * 100)
-        parts.append(
-            f'<p class="smmkit-raci-score"><b>'
-            f"{html.escape(t('raci.summary.score', percent=percent, right=comparison.right, total=comparison.relevant))}"
-            f"</b></p>"
         )
-        if note:
-            parts.append(f"<p><em>{html.escape(note)}</em></p>")
-        self.findings.value = "\n".join(parts)
         self.model_button.disabled = False
         if self.model_seen and self.model_view.value:
             self.model_view.value = self._model_html(comparison)
 
     def _model_html(self, comparison: Comparison) -> str:
-        model = self.exercise.model
-        results = {(c.task.id, c.role.id): c for c in comparison.cells}
-        head = "".join(
-            f'<th scope="col" style="padding:4px 8px;border-bottom:1px solid #999">'
-            f"{html.escape(role.name)}</th>"
-            for role in model.roles
-        )
-        rows = []
-        for task in model.tasks:
-            cells = []
-            for role in model.roles:
-                result = results[(task.id, role.id)]
-                shown = html.escape(format_letters(result.expected))
-                mark = ""
-                if result.status in STATUS_STYLE:
-                    icon, colour = STATUS_STYLE[result.status]
-                    you = (
-                        ""
-                        if result.status == "exact"
-                        else " – " + t("raci.model.you", letters=format_letters(result.given))
-                    )
-                    mark = (
-                        f'<br><small style="color:{colour}">{icon} '
-                        f"{html.escape(t('raci.model.status.' + result.status) + you)}</small>"
-                    )
-                cells.append(
-                    f'<td style="padding:4px 8px;text-align:center;border-bottom:1px solid #ddd">'
-                    f"<b>{shown}</b>{mark}</td>"
-                )
-            rows.append(
-                f'<tr><th scope="row" style="padding:4px 8px;text-align:left;'
-                f'border-bottom:1px solid #ddd">{html.escape(task.name)}</th>{"".join(cells)}</tr>'
-            )
-        table = (
-            '<table class="smmkit-raci-model" style="border-collapse:collapse;margin:6px 0">'
-            f"<caption style='text-align:left'>{html.escape(self.exercise.title)}</caption>"
-            f'<thead><tr><th scope="col" style="padding:4px 8px;border-bottom:1px solid #999">'
-            f"{html.escape(t('raci.task_column'))}</th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
-        reasons = []
-        for task in model.tasks:
-            lines = []
-            for result in comparison.for_task(task.id):
-                role_name = html.escape(result.role.name)
-                given = format_letters(result.given)
-                expected = format_letters(result.expected)
-                if result.status == "wrong":
-                    icon, colour = STATUS_STYLE["wrong"]
-                    text = t(
-                        "raci.model.differs_line",
-                        role=role_name,
-                        given=html.escape(given),
-                        expected=html.escape(expected),
-                        reason=html.escape(result.reason),
-                    )
-                    lines.append(f'<li style="color:{colour}">{icon} {text}</li>')
-                elif result.status == "acceptable":
-                    icon, colour = STATUS_STYLE["acceptable"]
-                    text = t(
-                        "raci.model.acceptable_line",
-                        role=role_name,
-                        given=html.escape(given),
-                        expected=html.escape(expected),
-                        reason=html.escape(result.reason),
-                    )
-                    lines.append(f'<li style="color:{colour}">{icon} {text}</li>')
-                elif result.expected:
-                    text = t(
-                        "raci.model.reason_line",
-                        role=role_name,
-                        letters=html.escape(expected),
-                        reason=html.escape(result.reason),
-                    )
-                    lines.append(f"<li>{text}</li>")
-            heading = t("raci.model.task_heading", task=task.name, description=task.description)
-            reasons.append(f"<p><b>{html.escape(heading)}</b></p><ul>{''.join(lines)}</ul>")
-        return (
-            f'<div class="smmkit-raci-solution"><h5>{html.escape(t("raci.model.heading"))}</h5>'
-            f"{md(t('raci.model.intro'))}{table}{''.join(reasons)}</div>"
-        )
+        return html(self.parts.model(self.exercise, comparison, STYLES, format_letters))
 
     # -- resume -----------------------------------------------------------------------------------
     def _resume(self) -> None:
