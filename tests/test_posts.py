@@ -18,7 +18,7 @@ GOOD = (
 
 
 def by_key(checks):
-    return {c.key: c for c in checks}
+    return {c.rule: c for c in checks}
 
 
 # -- counting --------------------------------------------------------------------------------
@@ -56,9 +56,9 @@ def test_hashtags_need_a_letter_and_ignore_links_and_words():
     assert hashtags(text) == ["Bäckerei", "Muttertag"]
 
 
-def test_format_number_uses_german_thousands_separator():
-    assert posts.format_number(2200) == "2.200"
-    assert posts.format_number(63206) == "63.206"
+def test_numbers_use_the_german_thousands_separator():
+    assert "höchstens 2.200 Zeichen" in posts.paper_html(platform="instagram")
+    assert "höchstens 63.206 Zeichen" in posts.paper_html(platform="facebook")
 
 
 def test_unknown_platform_is_reported():
@@ -227,7 +227,7 @@ def test_links_are_flagged_only_where_captions_do_not_link():
 
 
 def test_every_platform_has_words_and_formats():
-    for profile in posts.PROFILES.values():
+    for profile in posts.content().platforms.values():
         assert profile.name and profile.note and len(profile.formats) >= 3
 
 
@@ -287,7 +287,7 @@ def test_save_writes_draft_with_platform_and_checks(session):
     assert record["answer"]["platform"] == "linkedin"
     assert record["answer"]["keywords"] == ["Vogt"]
     assert record["answer"]["text"].startswith("3 Fristen")
-    assert {c["key"] for c in record["answer"]["checks"]} == {
+    assert {c["rule"] for c in record["answer"]["checks"]} == {
         "laenge",
         "hook",
         "cta",
@@ -295,7 +295,7 @@ def test_save_writes_draft_with_platform_and_checks(session):
         "emojis",
         "botschaft",
     }
-    cta = next(c for c in record["answer"]["checks"] if c["key"] == "cta")
+    cta = next(c for c in record["answer"]["checks"] if c["rule"] == "cta")
     assert cta["ok"] is False
     assert record["score"] == pytest.approx(5 / 6, abs=1e-3) and record["max_score"] == 1.0
 

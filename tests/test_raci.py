@@ -14,8 +14,8 @@ from smmkit.exercises.raci.logic import (
     Task,
     check_matrix,
     compare,
+    content,
     count_levels,
-    default_exercise,
     format_letters,
     letters_code,
     paper_html,
@@ -24,7 +24,7 @@ from smmkit.exercises.raci.logic import (
 from smmkit.exercises.raci.widget import RaciExercise
 from smmkit.kernel.widgets import reset_session
 
-DEFAULT_EXERCISE = default_exercise()
+DEFAULT_EXERCISE = content()
 DEFAULT_MODEL, DEFAULT_ROLES, DEFAULT_TASKS = (
     DEFAULT_EXERCISE.model,
     DEFAULT_EXERCISE.roles,

@@ -6,17 +6,14 @@ import re
 
 import pytest
 from helpers import REPO, saved_records
+from markupsafe import escape
 
+from smmkit.bank.keywords import find_keywords as find_terms
 from smmkit.exercises.strategy import logic as S
 from smmkit.exercises.strategy.logic import (
-    FIELD_IDS,
     ITEM_ID,
     LEVELS,
-    MAX_POINTS,
-    PASS_POINTS,
     RATING_ID,
-    RUBRIC,
-    SECTIONS,
     active_content_channels,
     approvers_per_clause,
     calibration,
@@ -26,7 +23,6 @@ from smmkit.exercises.strategy.logic import (
     counts,
     deadlines,
     empty_draft,
-    find_terms,
     has_target_value,
     model_draft,
     paper_html,
@@ -38,6 +34,10 @@ from smmkit.exercises.strategy.logic import (
 from smmkit.exercises.strategy.widget import StrategyCanvas
 from smmkit.kernel.widgets import reset_session
 
+CONTENT = S.content()
+SECTIONS, RUBRIC, FIELD_IDS = CONTENT.sections, CONTENT.rubric.criteria, CONTENT.field_ids
+MAX_POINTS, PASS_POINTS = CONTENT.max_points, CONTENT.pass_points
+
 
 def draft(**fields: str) -> dict[str, str]:
     return {**empty_draft(), **fields}
@@ -46,11 +46,11 @@ def draft(**fields: str) -> dict[str, str]:
 def state(section: str, text_or_draft: str | dict[str, str]) -> dict[str, bool | None]:
     """{check key: ok} of one section for a text (or a whole draft)."""
     d = text_or_draft if isinstance(text_or_draft, dict) else draft(**{section: text_or_draft})
-    return {c.key: c.ok for c in check_section(section, d)}
+    return {c.rule: c.ok for c in check_section(section, d)}
 
 
 def message(section: str, d: dict[str, str], key: str) -> str:
-    return next(c.message for c in check_section(section, d) if c.key == key)
+    return next(c.message for c in check_section(section, d) if c.rule == key)
 
 
 # --- word matching ------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def test_target_group_checks_age_situation_need_channel_and_the_all_hint():
     }
     assert state("zielgruppen", "Eltern zwischen 30 und 45")["alter"] is True
     vague = check_section("zielgruppen", draft(zielgruppen="Alle Kunden, für alle da."))
-    assert {c.key: c.ok for c in vague} == {
+    assert {c.rule: c.ok for c in vague} == {
         "alter": False,
         "situation": False,
         "beduerfnis": False,
@@ -131,7 +131,7 @@ def test_target_group_checks_age_situation_need_channel_and_the_all_hint():
 def test_channel_checks_reason_focus_and_conscious_stop():
     listed = "Instagram, Facebook, TikTok, LinkedIn, YouTube"
     checks = check_section("kanaele", draft(kanaele=listed))
-    assert {c.key: c.ok for c in checks} == {
+    assert {c.rule: c.ok for c in checks} == {
         "kanal": True,
         "begruendung": False,
         "fokus": False,
@@ -156,7 +156,7 @@ def test_channel_checks_reason_focus_and_conscious_stop():
 
 def test_content_checks_themes_formats_frequency_people():
     boring = check_section("content", draft(content="Jeden Tag ein Produktfoto."))
-    assert {c.key: c.ok for c in boring} == {
+    assert {c.rule: c.ok for c in boring} == {
         "themen": False,
         "formate": False,
         "frequenz": True,
@@ -191,7 +191,7 @@ def test_reaction_checks_time_tiers_netiquette_weekend_private():
 
 def test_team_checks_one_approver_informed_service_and_hints():
     empty = check_section("team", empty_draft())
-    assert {c.key: c.ok for c in empty} == {
+    assert {c.rule: c.ok for c in empty} == {
         "erstellt": False,
         "freigabe": False,
         "ein_a": None,
@@ -222,7 +222,7 @@ def test_team_checks_one_approver_informed_service_and_hints():
     }
     # informed, but not those who need to know; the boss approves everything
     boss = draft(team_freigabe="Geschäftsführung", team_informiert="Geschäftsführung monatlich")
-    checks = {c.key: c for c in check_section("team", boss)}
+    checks = {c.rule: c for c in check_section("team", boss)}
     assert checks["informiert"].ok is False and "Kundenservice" in checks["informiert"].message
     assert checks["flaschenhals"].ok is None and not checks["flaschenhals"].counted
     assert "Flaschenhals" in checks["flaschenhals"].message
@@ -230,7 +230,7 @@ def test_team_checks_one_approver_informed_service_and_hints():
 
 def test_kpi_checks_flag_vanity_alone_and_reward_actionable_metrics():
     vanity = check_section("kpis", draft(kpis="Follower und Likes"))
-    assert {c.key: c.ok for c in vanity} == {
+    assert {c.rule: c.ok for c in vanity} == {
         "steuerung": False,
         "zielwert": False,
         "messung": False,
@@ -289,9 +289,9 @@ def test_model_strategy_meets_every_check():
     assert set(model) == set(FIELD_IDS) and all(model.values())
     checks = check_draft(model)
     assert counts(checks) == (31, 31) and score(checks) == 1.0
-    failing = [(c.section, c.key) for group in checks.values() for c in group if c.ok is False]
+    failing = [(c.section, c.rule) for group in checks.values() for c in group if c.ok is False]
     assert failing == []
-    assert [c.key for c in checks["team"] if not c.counted] == ["vertretung"]  # no bottleneck
+    assert [c.rule for c in checks["team"] if not c.counted] == ["vertretung"]  # no bottleneck
 
 
 def test_clean_draft_keeps_known_string_fields_only():
@@ -371,7 +371,7 @@ def test_summary_escapes_learner_text_and_shows_every_section():
     evil = "<script>alert('x')</script>"
     html = summary_html(draft(ziele=evil + "\nZeile 2", team_freigabe="A & B"), author=evil)
     assert "<script>" not in html
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;<br>Zeile 2" in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;<br>Zeile 2" in html
     assert "A &amp; B" in html
     for section in SECTIONS:
         assert section.title in html
@@ -403,7 +403,7 @@ def test_paper_for_trainers_has_the_full_rubric_hints_and_model():
     for criterion in RUBRIC:
         assert criterion.title in html
         for level in LEVELS:
-            assert S._esc(criterion.descriptor(level)) in html
+            assert escape(criterion.descriptor(level)) in html
     assert "nicht erfüllt (0)" in html and "vorbildlich (3)" in html
     assert "Praxistauglich ab 12 von 24 Punkten" in html
     assert "Hinweise zur Bewertung" in html and "Einwände" in html
@@ -471,7 +471,7 @@ def test_widget_saves_the_draft_with_module_05_and_restores_it(session):
     assert answer["draft"]["ziele"].endswith("<script>alert(1)</script>")
     assert (answer["met"], answer["total"]) == (31, 31)
     assert set(answer["checks"]) == {*(s.id for s in SECTIONS), "stimmigkeit"}
-    assert {"key": "zeit", "section": "reaktion", "ok": True, "counted": True}.items() <= (
+    assert {"rule": "zeit", "section": "reaktion", "ok": True, "counted": True}.items() <= (
         answer["checks"]["reaktion"][0].items()
     )
     assert answer["model_seen"] is False
@@ -559,7 +559,8 @@ def test_case_numbers_in_the_bank_agree_with_the_notebook(shipped_bank):
     assert shipped_bank.items["abschluss.kpi-01"].answer == round(612 / 9400 * 100, 1)
     assert shipped_bank.items["abschluss.kpi-02"].answer == round(31 / 96 * 100, 1)
     notebook = (REPO / "notebooks" / "de" / "05_abschluss.ipynb").read_text(encoding="utf-8")
-    for fact in ("[96, 14, 6, 4]", "[4820, 2950]", "[31, 18]", "[96, 41]", "StrategyCanvas()"):
+    facts = ("[96, 14, 6, 4]", "[4820, 2950]", "[31, 18]", "[96, 41]", 'exercise(\\"strategy\\")')
+    for fact in facts:
         assert fact in notebook, fact
 
 

@@ -7,6 +7,7 @@ In a notebook, one call per cell shows content from the bank::
     smmkit.quiz("kommunikation.kritik-01")
     smmkit.scenario("kommunikation.szenario-ingdiba")
     smmkit.self_assessment("einfuehrung.selbsteinschaetzung", phase="vorher")
+    smmkit.exercise("raci")   # a hands-on exercise; the cell's metadata: {"smmkit": {"exercise": "raci"}}
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = [
     "SmmkitError",
     "__version__",
     "datasets",
+    "exercise",
     "load_bank",
     "participant",
     "quiz",
@@ -76,6 +78,17 @@ def self_assessment(item_id: str, phase: str = "vorher") -> Any:
     from .kernel import api
 
     return api.self_assessment(item_id, phase=phase)
+
+
+def exercise(name: str) -> Any:
+    """Show a hands-on exercise: "raci", "posts" or "strategy" (see :mod:`smmkit.exercises`).
+
+    The cell carries the metadata ``{"smmkit": {"exercise": name}}``, so that the build prints
+    the exercise on paper; its options are the exercise's content (``data.<lang>.yaml``).
+    """
+    from .exercises import get
+
+    return get(name).show()
 
 
 def participant() -> Any:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NUMBER = r"\d+(?:[.,]\d+)*"
@@ -41,13 +43,30 @@ def tokens(text: str) -> list[str]:
     return [_number(t) if t[0].isdigit() else t for t in _TOKEN.findall(normalise(text))]
 
 
-def _located_tokens(text: str) -> tuple[str, list[tuple[str, int, int]]]:
-    """The text (NFC) and its tokens as (normalised token, start, end) in that text."""
-    text = unicodedata.normalize("NFC", text or "")
-    located = []
+@dataclass(frozen=True)
+class _Indexed:
+    """A text's tokens, joined by single spaces for matching, and where each is in the text."""
+
+    text: str  # NFC
+    joined: str
+    spans: dict[int, tuple[int, int]]  # start in `joined` -> (start, end) in `text`
+    ends: dict[int, int]  # end in `joined` -> end in `text`
+
+
+@lru_cache(maxsize=256)
+def _index(text: str) -> _Indexed:
+    text = unicodedata.normalize("NFC", text)
+    joined: list[str] = []
+    spans: dict[int, tuple[int, int]] = {}
+    ends: dict[int, int] = {}
+    offset = 0
     for match in _TOKEN.finditer(text):
-        located.append(("".join(tokens(match.group(0))), match.start(), match.end()))
-    return text, located
+        token = "".join(tokens(match.group(0)))
+        spans[offset] = (match.start(), match.end())
+        ends[offset + len(token)] = match.end()
+        joined.append(token)
+        offset += len(token) + 1
+    return _Indexed(text, " ".join(joined), spans, ends)
 
 
 def _pattern_words(pattern: str) -> list[str]:
@@ -71,45 +90,33 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
-def _word_matches(pattern: str, token: str) -> bool:
-    core = pattern.strip("*")
-    if core and core[0].isdigit():
-        core = _number(core)
-    starts, ends = pattern.startswith("*"), pattern.endswith("*")
-    if starts and ends:
-        return core in token
-    if ends:
-        return token.startswith(core)
-    if starts:
-        return token.endswith(core)
-    return token == core
-
-
-def _starts(wanted: list[str], words: list[str]) -> list[int]:
-    span = len(wanted)
-    return [
-        start
-        for start in range(len(words) - span + 1)
-        if all(
-            _word_matches(p, w) for p, w in zip(wanted, words[start : start + span], strict=True)
-        )
-    ]
+@lru_cache(maxsize=4096)
+def _regex(pattern: str) -> re.Pattern[str]:
+    """The pattern as a regular expression over a text's tokens joined by single spaces; a
+    lookahead, so that overlapping places are found too."""
+    words = []
+    for word in _pattern_words(pattern):
+        core = word.strip("*")
+        if core[:1].isdigit():
+            core = _number(core)
+        stem, ending = word.endswith("*"), word.startswith("*")
+        words.append((r"\S*" if ending else "") + re.escape(core) + (r"\S*" if stem else ""))
+    return re.compile(rf"(?<!\S)(?=({' '.join(words)})(?!\S))")
 
 
 def keyword_found(pattern: str, text: str) -> bool:
     """Whether `pattern` (one or more words, see the module docs) occurs in `text`."""
-    return bool(_starts(_pattern_words(pattern), tokens(text)))
+    return _regex(pattern).search(_index(text).joined) is not None
 
 
 def find_keywords(text: str | None, patterns: Iterable[str]) -> list[str]:
     """Where any of `patterns` occurs in `text`, as written there: pattern by pattern, each in
     the order of the text, without repeats (ignoring case)."""
-    text, located = _located_tokens(text or "")
-    words = [token for token, _, _ in located]
+    index = _index(text or "")
     found: dict[str, str] = {}
     for pattern in patterns:
-        wanted = _pattern_words(pattern)
-        for start in _starts(wanted, words):
-            snippet = text[located[start][1] : located[start + len(wanted) - 1][2]]
+        for match in _regex(pattern).finditer(index.joined):
+            start, end = index.spans[match.start(1)][0], index.ends[match.end(1)]
+            snippet = index.text[start:end]
             found.setdefault(snippet.casefold(), snippet)
     return list(found.values())

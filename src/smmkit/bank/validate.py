@@ -44,6 +44,13 @@ from .models import (
 )
 
 NOTEBOOK_CALL = re.compile(r"smmkit\.(quiz|scenario|self_assessment)\(\s*([\"'])([^\"']*)\2")
+EXERCISE_CALL = re.compile(r"smmkit\.exercise\(\s*(?:([\"'])([^\"']*)\1)?")
+
+
+def exercise_of(cell: Any) -> Any:
+    """The exercise a cell's metadata names (``{"smmkit": {"exercise": "raci"}}``), else None."""
+    meta = cell.get("metadata", {}).get("smmkit")
+    return meta.get("exercise") if isinstance(meta, dict) else None
 
 
 @dataclass(frozen=True)
@@ -549,8 +556,67 @@ _CALL_TYPES = {
 }
 
 
-def check_notebook(path: Path, shown: str, bank: Bank, problems: list[Problem]) -> list[str]:
-    """Check solution markers and bank references of one notebook; return the ids it uses."""
+def _check_exercise_cell(
+    number: int, source: str, meta: Any, shown: str, problems: list[Problem], used: set[str]
+) -> None:
+    """A `smmkit.exercise("x")` call and the cell metadata naming "x" go together."""
+    from ..exercises import names
+
+    def problem(message: str, line: int | None = None) -> None:
+        where = f"cell {number}" if line is None else f"cell {number}, line {line}"
+        problems.append(Problem(shown, None, None, None, f"{where}: {message}"))
+
+    calls = [
+        (line_no, match.group(2))
+        for line_no, line in enumerate(source.splitlines(), start=1)
+        for match in EXERCISE_CALL.finditer(line)
+    ]
+    if meta is not None:
+        if meta not in names(shown=True):
+            problem(
+                f"cell metadata names unknown exercise {meta!r} (known: {', '.join(names(shown=True))})"
+            )
+        else:
+            used.add(meta)
+        if not calls:
+            problem(
+                f'cell metadata names exercise {meta!r}, but the cell does not call smmkit.exercise("{meta}")'
+            )
+    for line_no, name in calls:
+        if name != meta:
+            wanted = f'{{"smmkit": {{"exercise": "{name}"}}}}' if name else "naming the exercise"
+            problem(f"smmkit.exercise({name!r}) needs the cell metadata {wanted}", line_no)
+
+
+def _check_exercise_data(used: set[str], lang: str, problems: list[Problem]) -> None:
+    """The content (data.<lang>.yaml) of each exercise the notebooks show."""
+    from .. import exercises
+    from ..errors import ContentError
+
+    for name in sorted(used):
+        path = exercises.data_path(name, lang)
+        if not path.is_file():
+            problems.append(
+                Problem(
+                    f"src/smmkit/exercises/{name}/{path.name}",
+                    None,
+                    None,
+                    None,
+                    "missing: the notebooks show this exercise",
+                )
+            )
+            continue
+        try:
+            exercises.get(name).logic.content(lang)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+
+
+def check_notebook(
+    path: Path, shown: str, bank: Bank, problems: list[Problem], exercises: set[str] | None = None
+) -> list[str]:
+    """Check solution markers, bank references and exercise cells of one notebook; return the
+    bank ids it uses (and add the exercises it shows to `exercises`)."""
     try:
         notebook = json.loads(path.read_text(encoding="utf-8"))
         cells = notebook["cells"]
@@ -568,6 +634,11 @@ def check_notebook(path: Path, shown: str, bank: Bank, problems: list[Problem]) 
         except MarkerError as exc:
             problems.append(
                 Problem(shown, None, None, None, f"cell {number}, line {exc.line}: {exc.message}")
+            )
+        meta = exercise_of(cell)
+        if meta is not None or "smmkit.exercise(" in source:
+            _check_exercise_cell(
+                number, source, meta, shown, problems, exercises if exercises is not None else set()
             )
         for line_no, line in enumerate(source.splitlines(), start=1):
             for call, _, ref in NOTEBOOK_CALL.findall(line):
@@ -634,8 +705,10 @@ def check(root: Path, lang: str = "de", notebooks: bool = True) -> CheckResult:
     _cross_checks(bank, problems)
     refs: dict[str, list[str]] = {}
     if notebooks:
+        shown: set[str] = set()
         for path in sorted((root / "notebooks" / lang).glob("*.ipynb")):
-            refs[path.stem] = check_notebook(path, _display(path, root), bank, problems)
+            refs[path.stem] = check_notebook(path, _display(path, root), bank, problems, shown)
+        _check_exercise_data(shown, lang, problems)
     return CheckResult(bank, sorted(problems, key=Problem.sort_key), refs)
 
 

@@ -20,14 +20,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
+from ..bank.keywords import pattern_problem
 from ..errors import ContentError, Problem
 from ..i18n import current_lang
 
-__all__ = ["Exercise", "all", "for_item", "get", "label_key", "load_data", "names"]
+__all__ = ["Exercise", "Patterns", "all", "for_item", "get", "label_key", "load_data", "names"]
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -113,6 +114,17 @@ def label_key(item_id: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Content: exercises/<name>/data.<lang>.yaml, validated by the exercise's pydantic model
 # ---------------------------------------------------------------------------------------------
+
+
+def _pattern(pattern: str) -> str:
+    problem = pattern_problem(pattern)
+    if problem:
+        raise ValueError(f"keyword pattern {pattern!r} {problem}")
+    return pattern
+
+
+# A list of keyword patterns as smmkit.bank.keywords reads them ("stem*", "*ending", phrases).
+Patterns = tuple[Annotated[str, AfterValidator(_pattern)], ...]
 
 
 def data_path(name: str, lang: str | None = None) -> Path:

@@ -14,8 +14,13 @@ STATES = {True: "ok", False: "not_ok", None: "hint"}
 
 
 def parts(name: str) -> Any:
-    """The macros of ``exercises/<name>/widget.html.j2`` (or of the shared ``widget``)."""
-    return macros(f"exercises/{name}/widget.html.j2" if name != "widget" else "exercises/widget.html.j2")
+    """The macros of ``exercises/<name>/templates/widget.html.j2``."""
+    return macros(f"exercises/{name}/widget.html.j2")
+
+
+def common() -> Any:
+    """The macros every exercise widget uses (``exercises/templates/widget.html.j2``)."""
+    return macros("exercises/widget.html.j2")
 
 
 def html(markup: Any) -> str:
@@ -25,7 +30,7 @@ def html(markup: Any) -> str:
 
 def status(text: str, ok: bool | None) -> str:
     """A status line under the buttons (the text is escaped)."""
-    return html(parts("widget").status(text, STYLE[ok]))
+    return html(common().status(text, STYLE[ok]))
 
 
 def checks_html(checks: Iterable[Check], kind: str, states: Mapping[str, str], padding: str) -> str:
@@ -36,4 +41,4 @@ def checks_html(checks: Iterable[Check], kind: str, states: Mapping[str, str], p
             rows.append((check, "hint", HINT_STYLE))
         else:
             rows.append((check, STATES[check.ok], STYLE[check.ok]))
-    return html(parts("widget").checks(rows, kind, states, padding))
+    return html(common().checks(rows, kind, states, padding))

@@ -13,7 +13,9 @@
 | `links` | only when the text has a link on a platform where caption links are not clickable |
 
 Platform limits are as of 2025 and may change; rules of thumb are this course's guidance,
-not platform rules. All words come from the message catalog (`locales/<lang>/posts.yaml`).
+not platform rules. Both, the words the checks look for and the notebook's options are
+content (`posts/data.<lang>.yaml`, read by `content()`); the feedback comes from the message
+catalog (`locales/<lang>/posts.yaml`).
 """
 
 from __future__ import annotations
@@ -21,23 +23,24 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import Any
 
-from ...bank.keywords import keyword_found, tokens
-from ...i18n import t
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from ...bank.keywords import find_keywords, keyword_found, tokens
+from ...i18n import number, t
+from .. import Patterns, get, load_data
+from ..check import Check, score
 
 __all__ = [
-    "CTA_PHRASES",
-    "HOOK_SHORT_LINE",
-    "PROFILES",
-    "Check",
     "PlatformProfile",
+    "PostsContent",
     "char_count",
     "check_post",
+    "content",
     "count_emojis",
     "find_cta",
     "first_line",
-    "format_number",
     "graphemes",
     "hashtags",
     "hook_features",
@@ -46,86 +49,70 @@ __all__ = [
     "score",
 ]
 
-HOOK_SHORT_LINE = 60  # a first line up to this many characters reads as "short and punchy"
+
+(ITEM_ID,) = get("posts").items  # the draft and its checks are saved under this id
 
 
-@dataclass(frozen=True)
-class PlatformProfile:
+class PlatformProfile(BaseModel):
     """Limits of one platform (as of 2025) and this course's rules of thumb."""
 
-    key: str
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str  # the key under `platforms`
+    name: str
     max_chars: int
-    hashtag_limit: int | None  # hard limit of the platform; None: no documented limit
+    hashtag_limit: int | None = None  # hard limit of the platform; None: no documented limit
     hashtags_recommended: int  # rule of thumb: at most this many
     emojis_recommended: int  # rule of thumb: at most this many
     weighted_count: bool = False  # X: emoji and most non-Latin characters count twice
     links_clickable: bool = True  # Instagram and TikTok captions show links as plain text
-
-    @property
-    def name(self) -> str:
-        return t(f"posts.platform.{self.key}.name")
-
-    @property
-    def formats(self) -> tuple[str, ...]:
-        return tuple(f.strip() for f in t(f"posts.platform.{self.key}.formats").split(","))
-
-    @property
-    def note(self) -> str:
-        return t(f"posts.platform.{self.key}.note")
+    formats: tuple[str, ...]
+    note: str
 
 
-PROFILES: dict[str, PlatformProfile] = {
-    p.key: p
-    for p in (
-        PlatformProfile(
-            "instagram",
-            max_chars=2200,
-            hashtag_limit=30,
-            hashtags_recommended=5,
-            emojis_recommended=6,
-            links_clickable=False,
-        ),
-        PlatformProfile(
-            "facebook",
-            max_chars=63206,
-            hashtag_limit=None,
-            hashtags_recommended=3,
-            emojis_recommended=4,
-        ),
-        PlatformProfile(
-            "linkedin",
-            max_chars=3000,
-            hashtag_limit=None,
-            hashtags_recommended=3,
-            emojis_recommended=3,
-        ),
-        PlatformProfile(
-            "x",
-            max_chars=280,
-            hashtag_limit=None,
-            hashtags_recommended=2,
-            emojis_recommended=2,
-            weighted_count=True,
-        ),
-        PlatformProfile(
-            "tiktok",
-            max_chars=4000,
-            hashtag_limit=None,
-            hashtags_recommended=5,
-            emojis_recommended=5,
-            links_clickable=False,
-        ),
-    )
-}
+class PostsContent(BaseModel):
+    """``posts/data.<lang>.yaml``: the notebook's options, word lists and platforms."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    platform: str  # shown first in the notebook
+    keywords: str  # the notebook's message keywords, comma-separated
+    hook_short_line: int  # a first line up to this many characters reads as short and punchy
+    number_words: frozenset[str]
+    du_forms: frozenset[str]
+    sie_forms: frozenset[str]  # capitalised: "sie" is not direct address
+    cta_phrases: Patterns
+    platforms: dict[str, PlatformProfile]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _platform_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("platforms"), dict):
+            platforms = {
+                key: {"key": key, **value} if isinstance(value, dict) else value
+                for key, value in data["platforms"].items()
+            }
+            data = {**data, "platforms": platforms}
+        return data
+
+    @model_validator(mode="after")
+    def _known_platform(self) -> PostsContent:
+        profile(self.platform, self)
+        return self
 
 
-def profile(platform: str | PlatformProfile) -> PlatformProfile:
+def content(lang: str | None = None) -> PostsContent:
+    return load_data("posts", PostsContent, lang)
+
+
+def profile(platform: str | PlatformProfile, data: PostsContent | None = None) -> PlatformProfile:
     if isinstance(platform, PlatformProfile):
         return platform
+    platforms = (data or content()).platforms
     try:
-        return PROFILES[platform.strip().lower()]
+        return platforms[platform.strip().lower()]
     except KeyError:
-        known = ", ".join(PROFILES)
+        known = ", ".join(platforms)
         raise ValueError(f"unknown platform {platform!r} (known: {known})") from None
 
 
@@ -251,126 +238,9 @@ def char_count(text: str, platform: str | PlatformProfile = "instagram") -> int:
     return total
 
 
-def format_number(value: int) -> str:
-    """German thousands separator: 2200 → '2.200'."""
-    return f"{value:,}".replace(",", ".")
-
-
 # ---------------------------------------------------------------------------------------------
 # Hook and call to action
 # ---------------------------------------------------------------------------------------------
-
-_NUMBER_WORDS = frozenset(
-    {"zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf"}
-    | {"zwanzig", "dreißig", "hundert", "tausend"}
-)
-_DU_FORMS = frozenset(
-    {"du", "dich", "dir", "dein", "deine", "deinen", "deinem", "deiner", "deines"}
-    | {"ihr", "euch", "euer", "eure", "euren", "eurem", "eurer"}
-)
-_SIE_FORMS = frozenset({"Sie", "Ihnen", "Ihr", "Ihre", "Ihren", "Ihrem", "Ihrer", "Ihres"})
-
-# German calls to action. Each phrase matches at the start of a word, so "kommentier" also
-# finds "kommentiert" and "kommentieren". Lowercase; matching ignores case.
-CTA_PHRASES: tuple[str, ...] = (
-    # come by, visit
-    "komm vorbei",
-    "kommt vorbei",
-    "kommen sie vorbei",
-    "schau vorbei",
-    "schaut vorbei",
-    "schauen sie vorbei",
-    "besuch uns",
-    "besucht uns",
-    "besuchen sie uns",
-    # order, book, reserve, secure
-    "jetzt bestellen",
-    "jetzt buchen",
-    "jetzt reservieren",
-    "jetzt sichern",
-    "jetzt anmelden",
-    "jetzt probieren",
-    "jetzt testen",
-    "jetzt entdecken",
-    "jetzt vorbestellen",
-    "bestell dir",
-    "bestellt euch",
-    "bestellen sie",
-    "vorbestell",
-    "buch dir",
-    "bucht euch",
-    "buchen sie",
-    "reservier dir",
-    "reserviert euch",
-    "reservieren sie",
-    "sicher dir",
-    "sichert euch",
-    "sichern sie sich",
-    "hol dir",
-    "holt euch",
-    "holen sie sich",
-    "probier",
-    "probieren sie",
-    "melde dich",
-    "meldet euch",
-    "melden sie sich",
-    "anmelden unter",
-    "bewirb dich",
-    "bewerbt euch",
-    "bewerben sie sich",
-    # contact
-    "ruf uns an",
-    "ruft uns an",
-    "rufen sie uns an",
-    "ruf an",
-    "schreib uns",
-    "schreibt uns",
-    "schreiben sie uns",
-    "direktnachricht",
-    "per dm",
-    "schick uns",
-    "schickt uns",
-    "schicken sie uns",
-    # links
-    "link in der bio",
-    "link in bio",
-    "link im profil",
-    "mehr erfahren",
-    "mehr infos",
-    "mehr unter",
-    "mehr dazu unter",
-    "hier klicken",
-    "klick auf",
-    "zum shop",
-    "im onlineshop",
-    "im online-shop",
-    # engage
-    "kommentier",
-    "schreibt in die kommentare",
-    "schreib in die kommentare",
-    "in die kommentare",
-    "verrat uns",
-    "verratet uns",
-    "verraten sie uns",
-    "stimm ab",
-    "stimmt ab",
-    "stimmen sie ab",
-    "markier",
-    "teile diesen",
-    "teilt diesen",
-    "teilen sie",
-    "speicher dir",
-    "speichert euch",
-    "speichern sie",
-    "folg uns",
-    "folgt uns",
-    "folgen sie uns",
-    "abonnier",
-    "mach mit",
-    "macht mit",
-    "machen sie mit",
-)
-
 
 def first_line(text: str) -> str:
     for line in (text or "").splitlines():
@@ -388,16 +258,17 @@ def hook_features(line: str) -> list[str]:
     """What makes a first line a hook: 'frage', 'zahl', 'ansprache', 'kurz'."""
     if not line:
         return []
+    data = content()
     words = re.findall(r"\w+", line)
     lower = {w.casefold() for w in words}
     found = []
     if "?" in line:
         found.append("frage")
-    if re.search(r"\d", line) or lower & _NUMBER_WORDS:
+    if re.search(r"\d", line) or lower & data.number_words:
         found.append("zahl")
-    if lower & _DU_FORMS or set(words) & _SIE_FORMS:
+    if lower & data.du_forms or set(words) & data.sie_forms:
         found.append("ansprache")
-    if len(graphemes(line)) <= HOOK_SHORT_LINE:
+    if len(graphemes(line)) <= data.hook_short_line:
         found.append("kurz")
     return found
 
@@ -405,14 +276,14 @@ def hook_features(line: str) -> list[str]:
 def find_cta(text: str) -> tuple[str, str] | None:
     """The first call to action found, as (kind, snippet), else None.
 
-    kind "phrase": a phrase from CTA_PHRASES, snippet as written in the text (whole words);
+    kind "phrase": the first of the content's CTA phrases found, as written in the text;
     kind "frage": the last line is a question to the community (and not the first line).
     """
     text = unicodedata.normalize("NFC", text or "")
-    for phrase in CTA_PHRASES:
-        match = re.search(r"(?<!\w)" + re.escape(phrase) + r"\w*", text, re.IGNORECASE)
-        if match:
-            return "phrase", match.group(0)
+    for phrase in content().cta_phrases:
+        found = find_keywords(text, [phrase])
+        if found:
+            return "phrase", found[0]
     last = _last_line(text)
     if "?" in last and last != first_line(text):
         return "frage", last
@@ -424,35 +295,22 @@ def find_cta(text: str) -> tuple[str, str] | None:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Check:
-    """One rule's result: `ok` True (met), False (not met) or None (not evaluated, a hint)."""
-
-    key: str
-    ok: bool | None
-    label: str
-    message: str
-
-    def to_dict(self) -> dict:
-        return {"key": self.key, "ok": self.ok, "message": self.message}
-
-
 def _check(key: str, ok: bool | None, message: str) -> Check:
-    return Check(key, ok, t(f"posts.check.{key}.label"), message)
+    return Check(key, ok, message, label=t(f"posts.check.{key}.label"))
 
 
 def _check_length(text: str, prof: PlatformProfile) -> Check:
     count = char_count(text, prof)
     values = {
-        "count": format_number(count),
-        "limit": format_number(prof.max_chars),
+        "count": number(count),
+        "limit": number(prof.max_chars),
         "platform": prof.name,
     }
     if count == 0:
         return _check("laenge", False, t("posts.check.laenge.empty", **values))
     extra = t("posts.check.laenge.weighted") if prof.weighted_count else ""
     if count > prof.max_chars:
-        over = format_number(count - prof.max_chars)
+        over = number(count - prof.max_chars)
         return _check(
             "laenge", False, t("posts.check.laenge.too_long", over=over, **values) + extra
         )
@@ -465,7 +323,8 @@ def _check_hook(text: str) -> Check:
         return _check("hook", False, t("posts.check.hook.empty"))
     found = hook_features(line)
     if not found:
-        return _check("hook", False, t("posts.check.hook.missing", limit=HOOK_SHORT_LINE))
+        limit = content().hook_short_line
+        return _check("hook", False, t("posts.check.hook.missing", limit=limit))
     names = ", ".join(t(f"posts.check.hook.feature.{f}") for f in found)
     if found == ["kurz"]:
         return _check("hook", True, t("posts.check.hook.only_short", features=names))
@@ -570,14 +429,6 @@ def check_post(
     return checks
 
 
-def score(checks: Sequence[Check]) -> float:
-    """Share of evaluated checks that are met (hints with ok=None do not count)."""
-    evaluated = [c for c in checks if c.ok is not None]
-    if not evaluated:
-        return 0.0
-    return round(sum(1 for c in evaluated if c.ok) / len(evaluated), 4)
-
-
 # ---------------------------------------------------------------------------------------------
 # On paper: the post workshop for printed handouts (static HTML, no widgets)
 # ---------------------------------------------------------------------------------------------
@@ -585,45 +436,19 @@ def score(checks: Sequence[Check]) -> float:
 PAPER_CHECKS = ("laenge", "hook", "cta", "hashtags", "emojis", "botschaft")
 
 
-def paper_html(platform: str = "instagram", keywords: str = "", mode: str = "participant") -> str:
-    """A drafting sheet: platform limits, lines for the draft and the live checks as a checklist."""
-    from ...markup import md
-    from ...publish.paper import esc
+def paper_html(
+    mode: str = "participant", platform: str | None = None, keywords: str | None = None
+) -> str:
+    """A drafting sheet: platform limits, lines for the draft and the live checks as a checklist
+    (platform and keywords: the notebook's, from the content, unless given)."""
+    from ...publish.templating import render
 
-    info = profile(platform)
-    tags = (
-        t(
-            "posts.platform.hashtags_limit",
-            limit=info.hashtag_limit,
-            recommended=info.hashtags_recommended,
-        )
-        if info.hashtag_limit
-        else t("posts.platform.hashtags_no_limit", recommended=info.hashtags_recommended)
-    )
-    header = t(
-        "posts.platform.info",
-        name=esc(info.name),
-        limit=format_number(info.max_chars),
-        hashtags=esc(tags),
-        formats=esc(", ".join(info.formats)),
-    )
-    message = f"<p>{esc(t('posts.keywords.label'))}: <b>{esc(keywords)}</b></p>" if keywords else ""
-    lines = '<div class="smmkit-lines">' + '<div class="smmkit-line"></div>' * 9 + "</div>"
-    checks = "".join(
-        f'<li><span class="smmkit-box" aria-hidden="true">☐</span> {esc(t(f"posts.check.{key}.label"))}</li>'
-        for key in PAPER_CHECKS
-    )
-    trainer = ""
-    if mode == "trainer":
-        trainer = (
-            '<div class="smmkit-key"><span class="smmkit-key-label">'
-            f"{esc(t('posts.checks_heading'))}</span>{md(t('posts.intro'))}"
-            f"<p>{esc(t('posts.check.hook.missing', limit=HOOK_SHORT_LINE))}</p>"
-            f"<p>{esc(t('posts.check.cta.missing'))}</p></div>"
-        )
-    return (
-        f'<div class="smmkit-paper-item smmkit-paper-post"><p class="smmkit-item-title">{esc(t("posts.title"))}</p>'
-        f'<p>{header}</p>{message}<p class="smmkit-hint">{esc(t("posts.text.label"))}:</p>{lines}'
-        f'<p class="smmkit-hint">{esc(t("posts.checks_heading"))}:</p><ul class="smmkit-options">{checks}</ul>'
-        f'{trainer}<p class="smmkit-hint">{esc(t("posts.stand"))}</p></div>'
+    data = content()
+    return render(
+        "exercises/posts/paper.html.j2",
+        profile=profile(platform or data.platform),
+        keywords=data.keywords if keywords is None else keywords,
+        checks=PAPER_CHECKS,
+        hook_limit=data.hook_short_line,
+        trainer=mode == "trainer",
     )

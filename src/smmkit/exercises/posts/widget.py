@@ -1,50 +1,29 @@
 """The post workshop: write a draft, see live checks per platform, save and resume the draft.
 
-In a notebook::
-
-    from smmkit.exercises.posts.widget import PostWorkshop
-    PostWorkshop(platform="instagram", keywords="Lindner, Dinkel")
+In a notebook: ``smmkit.exercise("posts")``; platform and keywords are the content's
+(`posts/data.<lang>.yaml`).
 
 The rules live in :mod:`smmkit.exercises.posts.logic`; this module only wires them to stock ipywidgets.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from typing import Any
 
 import ipywidgets as W
 
-from . import logic as posts
 from ...i18n import t
-from ...kernel.widgets import shared as S
-from ...kernel.widgets.base import STYLE, _status, md, record_answer
 from ...kernel.session import Session, get_session
+from ...kernel.widgets import shared as S
+from ...kernel.widgets.base import STYLE, record_answer
+from .. import get
+from ..check import Check
+from ..widgets import checks_html, common, html, parts, status
+from . import logic as posts
 
-DEFAULT_ITEM_ID = "kreativitaet.post-01"
 LABEL_STYLE = {"description_width": "initial"}
 WIDE = W.Layout(width="100%", max_width="52em")
-
-
-def checks_html(checks: Iterable[posts.Check]) -> str:
-    """The live check list: icon, state word for screen readers, label and explanation."""
-    rows = []
-    for check in checks:
-        icon, colour, background = STYLE[check.ok]
-        state = {True: "ok", False: "not_ok", None: "hint"}[check.ok]
-        rows.append(
-            f'<li class="smmkit-post-check smmkit-post-check-{state}" '
-            f'style="color:{colour};background:{background};margin:3px 0;padding:4px 8px;'
-            f'border-radius:4px;list-style:none">'
-            f'<span aria-hidden="true">{icon}</span> '
-            f"<b>{html.escape(check.label)}</b> "
-            f'<span class="sr-label">({t(f"posts.state.{state}")}):</span> '
-            f"{html.escape(check.message)}</li>"
-        )
-    return (
-        f'<ul class="smmkit-post-checks" style="padding-left:0;margin:4px 0">{"".join(rows)}</ul>'
-    )
 
 
 class PostWorkshop(W.VBox):
@@ -52,26 +31,29 @@ class PostWorkshop(W.VBox):
 
     def __init__(
         self,
-        platform: str = "instagram",
-        keywords: Iterable[str] | str = (),
+        platform: str | None = None,
+        keywords: Iterable[str] | str | None = None,
         task: str | None = None,
         text: str = "",
-        item_id: str = DEFAULT_ITEM_ID,
+        item_id: str = posts.ITEM_ID,
         session: Session | None = None,
     ):
+        data = posts.content()
         self.item_id = item_id
         self.session = session or get_session()
-        self.last_checks: list[posts.Check] = []
-        start = posts.profile(platform).key
+        self.last_checks: list[Check] = []
+        self.parts, shared = parts("posts"), common()
+        start = posts.profile(platform or data.platform).key
+        keywords = data.keywords if keywords is None else keywords
         keyword_text = keywords if isinstance(keywords, str) else ", ".join(keywords)
 
-        header = [S.html(f"<h4>{html.escape(t('posts.title'))}</h4>")]
+        header = [S.html(html(shared.tag("h4", t("posts.title"))))]
         if task:
-            header.append(S.html(md(task), layout=S.TEXT_WIDTH))
-        header.append(S.html(f"<p>{html.escape(t('posts.intro'))}</p>", layout=WIDE))
+            header.append(S.html(html(shared.markdown(task)), layout=S.TEXT_WIDTH))
+        header.append(S.html(html(shared.tag("p", t("posts.intro"))), layout=WIDE))
 
         self.platform = W.Dropdown(
-            options=[(p.name, p.key) for p in posts.PROFILES.values()],
+            options=[(p.name, p.key) for p in data.platforms.values()],
             value=start,
             description=t("posts.platform.label"),
             style=LABEL_STYLE,
@@ -85,7 +67,7 @@ class PostWorkshop(W.VBox):
             style=LABEL_STYLE,
             layout=WIDE,
         )
-        self.keywords_hint = S.html(f"<small>{html.escape(t('posts.keywords.hint'))}</small>")
+        self.keywords_hint = S.html(html(shared.tag("small", t("posts.keywords.hint"))))
         self.text = W.Textarea(
             value=text,
             description=t("posts.text.label"),
@@ -117,10 +99,10 @@ class PostWorkshop(W.VBox):
                 self.keywords_hint,
                 self.text,
                 self.counter,
-                S.html(f"<b>{html.escape(t('posts.checks_heading'))}</b>"),
+                S.html(html(shared.tag("b", t("posts.checks_heading")))),
                 self.summary,
                 self.checks,
-                S.html(f"<small><em>{html.escape(t('posts.stand'))}</em></small>"),
+                S.html(html(shared.note(t("posts.stand")))),
                 self.save_button,
                 self.status,
             ]
@@ -133,44 +115,16 @@ class PostWorkshop(W.VBox):
     def keyword_list(self) -> list[str]:
         return [k.strip() for k in self.keywords.value.split(",") if k.strip()]
 
-    def update(self) -> list[posts.Check]:
+    def update(self) -> list[Check]:
         profile = posts.profile(self.platform.value)
-        hashtag_rule = (
-            t(
-                "posts.platform.hashtags_limit",
-                limit=profile.hashtag_limit,
-                recommended=profile.hashtags_recommended,
-            )
-            if profile.hashtag_limit is not None
-            else t("posts.platform.hashtags_no_limit", recommended=profile.hashtags_recommended)
-        )
-        info = t(
-            "posts.platform.info",
-            name=html.escape(profile.name),
-            limit=posts.format_number(profile.max_chars),
-            hashtags=html.escape(hashtag_rule),
-            formats=html.escape(", ".join(profile.formats)),
-        )
-        self.platform_info.value = (
-            f"<div>{info}</div><div><small>{html.escape(profile.note)}</small></div>"
-        )
-
+        self.platform_info.value = html(self.parts.platform_info(profile))
         count = posts.char_count(self.text.value, profile)
-        over = count > profile.max_chars
-        colour = STYLE[False][1] if over else "inherit"
-        counter = t(
-            "posts.counter",
-            count=posts.format_number(count),
-            limit=posts.format_number(profile.max_chars),
-        )
-        self.counter.value = (
-            f'<div class="smmkit-post-counter" style="text-align:right;max-width:52em;'
-            f'color:{colour};font-weight:{"bold" if over else "normal"}">{counter}</div>'
-        )
-
+        colour = STYLE[False][1] if count > profile.max_chars else "inherit"
+        self.counter.value = html(self.parts.counter(count, profile.max_chars, colour))
         self.last_checks = posts.check_post(self.text.value, profile, self.keyword_list())
-        self.checks.value = checks_html(self.last_checks)
-        self.summary.value = f"<small>{html.escape(self._summary())}</small>"
+        states = {state: t(f"posts.state.{state}") for state in ("ok", "not_ok", "hint")}
+        self.checks.value = checks_html(self.last_checks, "post", states, "4px 8px")
+        self.summary.value = html(common().tag("small", self._summary()))
         return self.last_checks
 
     def _summary(self) -> str:
@@ -200,10 +154,10 @@ class PostWorkshop(W.VBox):
             self.answer(),
             posts.score(checks),
             1.0,
-            module="04_kreativitaet",
+            module=get("posts").module,
         )
         if record is not None:
-            self.status.value = _status(t("posts.saved", summary=self._summary()), True)
+            self.status.value = status(t("posts.saved", summary=self._summary()), True)
         return record
 
     def _resume(self) -> None:
@@ -213,10 +167,10 @@ class PostWorkshop(W.VBox):
         answer = record.answer
         if not isinstance(answer.get("text"), str):
             return
-        if answer.get("platform") in posts.PROFILES:
+        if answer.get("platform") in posts.content().platforms:
             self.platform.value = answer["platform"]
         keywords = answer.get("keywords")
         if isinstance(keywords, list) and all(isinstance(k, str) for k in keywords):
             self.keywords.value = ", ".join(keywords)
         self.text.value = answer["text"]
-        self.status.value = _status(t("posts.restored", attempt=record.attempt), None)
+        self.status.value = status(t("posts.restored", attempt=record.attempt), None)

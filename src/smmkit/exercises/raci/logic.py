@@ -10,8 +10,7 @@ A RACI matrix says, for every task and every role, who
 `check_matrix()` applies the rules of thumb taught in module 02 and returns the rules broken
 (:class:`~smmkit.exercises.check.Check`, with explanations); `compare()` sets a learner's
 matrix against a model solution cell by cell. The exercise (tasks, roles and a model
-solution with a reason per cell) is content: `raci/data.<lang>.yaml`, read by
-`default_exercise()`.
+solution with a reason per cell) is content: `raci/data.<lang>.yaml`, read by `content()`.
 
 Cells are sets of letters; `parse_letters("R+A") == frozenset({"R", "A"})` and
 `format_letters(frozenset({"A", "R"})) == "R+A"`. A matrix round-trips through JSON as
@@ -388,14 +387,14 @@ class RaciExerciseData(BaseModel):
         )
 
 
-def default_exercise(lang: str | None = None) -> RaciExerciseData:
+def content(lang: str | None = None) -> RaciExerciseData:
     """The shipped exercise (``raci/data.<lang>.yaml``)."""
     return load_data("raci", RaciExerciseData, lang)
 
 
 def __getattr__(name: str) -> object:
     if name == "DEFAULT_EXERCISE":  # for smmkit.results.synthetic until it asks the registry
-        return default_exercise()
+        return content()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -414,7 +413,7 @@ def paper_html(
 
     return render(
         "exercises/raci/paper.html.j2",
-        exercise=exercise or default_exercise(),
+        exercise=exercise or content(),
         trainer=mode == "trainer",
         item_id=item_id,
         format_letters=format_letters,

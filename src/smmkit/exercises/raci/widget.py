@@ -29,7 +29,7 @@ from .logic import (
     check_matrix,
     compare,
     count_levels,
-    default_exercise,
+    content,
     format_letters,
     letters_code,
 )
@@ -58,7 +58,7 @@ class RaciExercise(W.VBox):
         session: Session | None = None,
         item_id: str = ITEM_ID,
     ):
-        self.exercise = exercise = exercise or default_exercise()
+        self.exercise = exercise = exercise or content()
         self.parts = parts("raci")
         self.session = session or get_session()
         self.item_id = item_id

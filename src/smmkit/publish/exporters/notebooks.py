@@ -25,7 +25,7 @@ class _EditionExporter(NotebookExporter):
         self.register_preprocessor(ClearOutputPreprocessor(parent=self), enabled=True)
         self.register_preprocessor(
             ClearMetadataPreprocessor(
-                preserve_cell_metadata_mask={"tags"},
+                preserve_cell_metadata_mask={"tags", "smmkit"},  # smmkit: the exercise shown
                 preserve_nb_metadata_mask={"kernelspec", "language_info"},
                 parent=self,
             ),

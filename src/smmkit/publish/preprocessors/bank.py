@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,10 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Enum, Unicode
 
+from ... import exercises
 from ...bank import Bank, find_root, load_bank
-from ...bank.validate import NOTEBOOK_CALL
+from ...bank.validate import NOTEBOOK_CALL, exercise_of
+from ...errors import NotebookError
 from .. import paper
 from .cells import is_solution_cell, notebook_path
 
@@ -27,36 +28,6 @@ def bank_for(root: Path, lang: str) -> Bank:
     return _BANKS[key]
 
 
-def _raci_paper(source: str, mode: str) -> str:
-    from ...exercises.raci.logic import paper_html
-
-    return paper_html(mode=mode)
-
-
-def _post_paper(source: str, mode: str) -> str:
-    from ...exercises.posts.logic import paper_html
-
-    platform = re.search(r"platform\s*=\s*[\"']([a-z]+)", source)
-    keywords = re.search(r"keywords\s*=\s*[\"']([^\"']*)", source)
-    return paper_html(
-        platform.group(1) if platform else "instagram", keywords.group(1) if keywords else "", mode
-    )
-
-
-def _strategy_paper(source: str, mode: str) -> str:
-    from ...exercises.strategy.logic import paper_html
-
-    return paper_html(mode=mode)
-
-
-# Exercise widgets that are not bank items print themselves: constructor call → paper renderer.
-PAPER_WIDGETS: dict[str, Any] = {
-    "RaciExercise(": _raci_paper,
-    "PostWorkshop(": _post_paper,
-    "StrategyCanvas(": _strategy_paper,
-}
-
-
 def html_output(markup: str) -> Any:
     return nbformat.v4.new_output("display_data", data={"text/html": markup})
 
@@ -64,8 +35,10 @@ def html_output(markup: str) -> Any:
 class RenderBankItems(Preprocessor):
     """Replace each `smmkit.quiz/scenario/self_assessment/participant` cell's output by paper HTML.
 
-    In the participant edition, exercise cells with solutions lose their outputs (the results
-    would give the solution away) and get space for notes instead.
+    Cells whose metadata names an exercise (``{"smmkit": {"exercise": "raci"}}``) print that
+    exercise (see :mod:`smmkit.exercises`). In the participant edition, code cells with
+    solutions lose their outputs (the results would give the solution away) and get space
+    for notes instead.
     """
 
     mode = Enum(
@@ -88,7 +61,7 @@ class RenderBankItems(Preprocessor):
 
     def preprocess(self, nb, resources):
         bank = None
-        for cell in nb.cells:
+        for number, cell in enumerate(nb.cells, start=1):
             if cell.cell_type != "code":
                 continue
             calls = NOTEBOOK_CALL.findall(cell.source)
@@ -96,9 +69,13 @@ class RenderBankItems(Preprocessor):
                 cell.outputs = [html_output(paper.render_participant_line())]
                 cell.metadata.setdefault("transient", {})["remove_source"] = True
                 continue
-            widget = next((w for w in PAPER_WIDGETS if w in cell.source), None)
-            if widget:
-                cell.outputs = [html_output(PAPER_WIDGETS[widget](cell.source, self.mode))]
+            name = exercise_of(cell)
+            if name is not None:
+                if name not in exercises.names(shown=True):
+                    raise NotebookError(
+                        notebook_path(resources), number, f"unknown exercise {name!r} in metadata"
+                    )
+                cell.outputs = [html_output(exercises.get(name).paper(self.mode))]
                 cell.metadata.setdefault("transient", {})["remove_source"] = True
                 continue
             if calls:
@@ -115,8 +92,6 @@ class RenderBankItems(Preprocessor):
             return paper.render_quiz_set(bank.quiz_sets[ref], bank.items, self.mode)
         if ref in bank.items:
             return paper.render_item(bank.items[ref], self.mode)
-        from ...errors import NotebookError
-
         raise NotebookError(
             notebook_path(resources), None, f"unknown bank id {ref!r} (run `smmkit check`)"
         )
