@@ -198,24 +198,40 @@ def test_render_bank_items_replaces_widget_cells(tmp_path):
     assert out.cells[1].metadata["transient"]["remove_source"]
 
 
-def test_exercise_widgets_print_themselves(tmp_path):
+def exercise_cell(name: str, source: str | None = None):
+    cell = nbformat.v4.new_code_cell(source or f'smmkit.exercise("{name}")')
+    cell.metadata["smmkit"] = {"exercise": name}
+    return cell
+
+
+def test_exercise_cells_print_through_the_registry_found_by_metadata(tmp_path):
     nb = _notebook(
-        nbformat.v4.new_code_cell(
-            "from smmkit.exercises.raci.widget import RaciExercise\nRaciExercise()"
-        ),
-        nbformat.v4.new_code_cell('PostWorkshop(platform="x", keywords="Lindner, Brot")'),
+        exercise_cell("raci"),
+        exercise_cell("posts"),
+        exercise_cell("strategy"),
+        nbformat.v4.new_code_cell("RaciExercise()"),  # no metadata: not an exercise cell
     )
     resources = {"metadata": {"name": "x", "path": str(VALID_ROOT / "notebooks" / "de")}}
     participant, _ = RenderBankItems(mode="participant", root=str(VALID_ROOT)).preprocess(
         nb, resources
     )
-    raci, post = (c.outputs[0]["data"]["text/html"] for c in participant.cells)
-    assert "<table" in raci and "Post-Werkstatt" in post and "höchstens 280 Zeichen" in post
-    assert "Lindner, Brot" in post and "☐" in post
-    nb2 = _notebook(nbformat.v4.new_code_cell("RaciExercise()"))
+    raci, post, strategy = (c.outputs[0]["data"]["text/html"] for c in participant.cells[:3])
+    assert all(c.metadata["transient"]["remove_source"] for c in participant.cells[:3])
+    assert "<table" in raci and "Post-Werkstatt" in post and "höchstens 2.200 Zeichen" in post
+    assert "Lindner, Brot, Kruste" in post and "☐" in post  # the notebook's options: content
+    assert "Strategie-Leinwand" in strategy and "smmkit-key" not in strategy
+    assert not participant.cells[3].get("outputs")
+    nb2 = _notebook(exercise_cell("raci"))
     trainer, _ = RenderBankItems(mode="trainer", root=str(VALID_ROOT)).preprocess(nb2, resources)
     key = trainer.cells[0].outputs[0]["data"]["text/html"]
     assert key != raci and len(key) > len(raci)
+
+
+def test_an_unknown_exercise_in_metadata_stops_the_build_naming_the_cell():
+    nb = _notebook(nbformat.v4.new_markdown_cell("# Titel"), exercise_cell("kalender"))
+    resources = {"metadata": {"name": "x", "path": str(VALID_ROOT / "notebooks" / "de")}}
+    with pytest.raises(NotebookError, match="cell 2: unknown exercise 'kalender'"):
+        RenderBankItems(root=str(VALID_ROOT)).preprocess(nb, resources)
 
 
 def test_gamebooks_print_the_same_in_every_process():

@@ -110,7 +110,8 @@ def test_message_catalog_covers_every_key_used_in_code():
 
     keys = set(catalog("de"))
     used = set()
-    for path in (REPO / "src" / "smmkit").rglob("*.py"):
+    sources = (REPO / "src" / "smmkit").rglob("*")
+    for path in (p for p in sources if p.suffix in (".py", ".j2")):  # code and templates
         used.update(
             re.findall(
                 r"""\bt\(\s*f?["']([a-z_]+\.[a-z_.]+)["']""", path.read_text(encoding="utf-8")

@@ -155,6 +155,40 @@ def test_notebook_references_and_markers_are_checked(tmp_path):
     ]
 
 
+def test_exercise_cells_need_the_call_and_the_metadata_naming_the_same_exercise(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(VALID_ROOT / "content", root / "content")
+    path = root / "notebooks" / "de" / "01_beispiel.ipynb"
+    _notebook(
+        path,
+        'import smmkit\nsmmkit.exercise("raci")',
+        '# Leinwand\nsmmkit.exercise("strategy")',
+        'smmkit.exercise("raci")',
+        'smmkit.exercise("kalender")',
+        "x = 1",
+        'smmkit.exercise("posts")',
+    )
+    nb = nbformat.read(path, as_version=4)
+    for number, name in ((1, "raci"), (2, "posts"), (4, "kalender"), (5, "content_calendar")):
+        nb.cells[number - 1].metadata["smmkit"] = {"exercise": name}
+    nbformat.write(nb, path)
+    problems = [str(p) for p in check(root, "de").errors]
+    shown = "notebooks/de/01_beispiel.ipynb"
+    known = "(known: raci, posts, strategy)"
+    assert problems == [
+        f"{shown}: cell 2, line 2: smmkit.exercise('strategy') needs the cell metadata "
+        '{"smmkit": {"exercise": "strategy"}}',
+        f"{shown}: cell 3, line 1: smmkit.exercise('raci') needs the cell metadata "
+        '{"smmkit": {"exercise": "raci"}}',
+        f"{shown}: cell 4: cell metadata names unknown exercise 'kalender' {known}",
+        f"{shown}: cell 5: cell metadata names unknown exercise 'content_calendar' {known}",
+        f"{shown}: cell 5: cell metadata names exercise 'content_calendar', but the cell does "
+        'not call smmkit.exercise("content_calendar")',
+        f"{shown}: cell 6, line 1: smmkit.exercise('posts') needs the cell metadata "
+        '{"smmkit": {"exercise": "posts"}}',
+    ]
+
+
 def test_shipped_bank_and_notebooks_are_clean():
     result = check(REPO, "de")
     assert [str(p) for p in result.problems] == []

@@ -745,10 +745,7 @@ def test_module_in_the_browser(module, voila_server, page, tmp_path):
 
 # --- exercise widgets of modules 02 and 04 ------------------------------------------------------
 
-EXERCISE_WIDGETS = [
-    "from smmkit.exercises.raci.widget import RaciExercise\n\nRaciExercise()",
-    'from smmkit.exercises.posts.widget import PostWorkshop\n\nPostWorkshop(platform="instagram", keywords="Lindner, Brot")',
-]
+EXERCISE_WIDGETS = ['smmkit.exercise("raci")', 'smmkit.exercise("posts")']
 
 
 def test_raci_and_post_workshop_in_the_browser(voila_server, page, tmp_path):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 
@@ -20,6 +20,7 @@ class Check:
     rule: str
     ok: bool | None
     message: str
+    _: KW_ONLY
     label: str = ""
     subject: str | None = None
     section: str | None = None

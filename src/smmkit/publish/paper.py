@@ -13,7 +13,6 @@ the shuffled order of options and letters, gap texts, section numbers and points
 from __future__ import annotations
 
 import base64
-import html
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Literal
@@ -28,11 +27,6 @@ from .templating import render
 
 Mode = Literal["participant", "trainer"]
 PAPER_SEED = "paper"
-
-
-def esc(text: Any) -> str:
-    """HTML-escape `text`: kept for the exercises' paper renderers until they use templates."""
-    return html.escape(str(text), quote=True)
 
 
 def _order(item: Any, count: int) -> list[int]:

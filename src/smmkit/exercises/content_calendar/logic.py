@@ -2,7 +2,7 @@
 
 A plan is a pandas DataFrame with one row per post and the columns
 ``datum, kanal, format, thema, anlass``. :func:`check_calendar` returns a list of
-:class:`Finding` objects, one per rule:
+:class:`~smmkit.exercises.check.Check` objects, one per rule (and channel):
 
 | rule | met when |
 |---|---|
@@ -12,31 +12,34 @@ A plan is a pandas DataFrame with one row per post and the columns
 | `anlaesse` | posts tie in with at least 2 different occasions from a given list: on the day or up to 2 days before, with the column `anlass` filled in |
 | `mix` | always: a summary of posts per week, channel and format (not a rule) |
 
-The thresholds are parameters. All words come from the message catalog
-(`locales/<lang>/content_calendar.yaml`).
+The thresholds are parameters; their defaults and the notebook's sample data are content
+(`content_calendar/data.<lang>.yaml`, read by `content()`). All words come from the message
+catalog (`locales/<lang>/content_calendar.yaml`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict
 
 from ...i18n import date as format_date
 from ...i18n import number, percent, t
+from .. import load_data
+from ..check import Check
 
 __all__ = [
     "BEISPIEL_ENDE",
     "BEISPIEL_START",
     "COLUMNS",
-    "Finding",
     "beispiel_anlaesse",
     "beispiel_entwurf",
     "check_calendar",
+    "content",
     "format_findings",
     "mix_table",
     "normalize_occasions",
@@ -44,21 +47,44 @@ __all__ = [
 ]
 
 COLUMNS = ("datum", "kanal", "format", "thema", "anlass")
-BEISPIEL_START = "2025-04-28"  # Monday
-BEISPIEL_ENDE = "2025-05-25"  # Sunday, four weeks later
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One rule's result: `ok` True (met), False (not met) or None (summary, not a rule)."""
+class _Content(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    rule: str
-    ok: bool | None
-    message: str
-    subject: str | None = None  # e.g. the channel a pause finding is about
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "ok": self.ok, "message": self.message, "subject": self.subject}
+class Rules(_Content):
+    """The defaults of check_calendar's thresholds."""
+
+    max_pause_tage: int
+    max_format_anteil: float
+    min_formate: int
+    min_anlaesse: int
+    vorlauf_tage: int
+
+
+class Sample(_Content):
+    start: date
+    end: date
+    occasions: tuple[tuple[date, str, str], ...]  # datum, anlass, art
+    draft: tuple[tuple[date, str, str, str, str], ...]  # one row per post, COLUMNS
+
+
+class CalendarContent(_Content):
+    rules: Rules
+    sample: Sample
+
+
+def content(lang: str | None = None) -> CalendarContent:
+    return load_data("content_calendar", CalendarContent, lang)
+
+
+def __getattr__(name: str) -> str:
+    """BEISPIEL_START and BEISPIEL_ENDE: the sample period, as "2025-04-28"."""
+    if name in ("BEISPIEL_START", "BEISPIEL_ENDE"):
+        sample = content().sample
+        return (sample.start if name == "BEISPIEL_START" else sample.end).isoformat()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _day(value: Any) -> date:
@@ -140,7 +166,7 @@ def _longest_silence(days: list[date], start: date, end: date) -> tuple[int, dat
 
 def _rule_pause(
     plan: pd.DataFrame, start: date, end: date, channels: Iterable[str], max_days: int
-) -> list[Finding]:
+) -> list[Check]:
     findings = []
     for channel in channels:
         days = [d.date() for d in plan.loc[plan["kanal"] == channel, "datum"]]
@@ -149,23 +175,23 @@ def _rule_pause(
         values = {"kanal": channel, "days": length, "max": max_days}
         if not days:
             findings.append(
-                Finding("pause", False, t("kalender.pause.no_posts", **values), channel)
+                Check("pause", False, t("kalender.pause.no_posts", **values), subject=channel)
             )
         elif length > max_days:
             findings.append(
-                Finding(
+                Check(
                     "pause",
                     False,
                     t("kalender.pause.too_long", first=_fmt(first), last=_fmt(last), **values),
-                    channel,
+                    subject=channel,
                 )
             )
         else:
-            findings.append(Finding("pause", True, t("kalender.pause.ok", **values), channel))
+            findings.append(Check("pause", True, t("kalender.pause.ok", **values), subject=channel))
     return findings
 
 
-def _rule_formats(plan: pd.DataFrame, max_share: float, min_formats: int) -> list[Finding]:
+def _rule_formats(plan: pd.DataFrame, max_share: float, min_formats: int) -> list[Check]:
     counts = plan["format"].replace("", t("kalender.no_format")).value_counts()
     total = int(counts.sum())
     top, top_count = str(counts.index[0]), int(counts.iloc[0])
@@ -178,17 +204,17 @@ def _rule_formats(plan: pd.DataFrame, max_share: float, min_formats: int) -> lis
         "total": total,
     }
     if share > max_share + 1e-9:
-        share_finding = Finding(
+        share_finding = Check(
             "format_anteil", False, t("kalender.format_anteil.too_high", **values)
         )
     else:
-        share_finding = Finding("format_anteil", True, t("kalender.format_anteil.ok", **values))
+        share_finding = Check("format_anteil", True, t("kalender.format_anteil.ok", **values))
     names = ", ".join(str(n) for n in counts.index)
     values = {"count": len(counts), "min": min_formats, "formats": names}
     if len(counts) < min_formats:
-        variety = Finding("format_vielfalt", False, t("kalender.format_vielfalt.too_few", **values))
+        variety = Check("format_vielfalt", False, t("kalender.format_vielfalt.too_few", **values))
     else:
-        variety = Finding("format_vielfalt", True, t("kalender.format_vielfalt.ok", **values))
+        variety = Check("format_vielfalt", True, t("kalender.format_vielfalt.ok", **values))
     return [share_finding, variety]
 
 
@@ -226,9 +252,9 @@ def _rule_occasions(
     end: date,
     minimum: int,
     lead_days: int,
-) -> Finding:
+) -> Check:
     if not occasions:
-        return Finding("anlaesse", None, t("kalender.anlaesse.no_list"))
+        return Check("anlaesse", None, t("kalender.anlaesse.no_list"))
     covered: dict[tuple[date, str], list[str]] = {}
     for row in plan.itertuples(index=False):
         if not row.anlass:
@@ -242,7 +268,7 @@ def _rule_occasions(
     )
     values = {"count": len(covered), "min": minimum, "covered": shown, "lead": lead_days}
     if len(covered) >= minimum:
-        return Finding("anlaesse", True, t("kalender.anlaesse.ok", **values))
+        return Check("anlaesse", True, t("kalender.anlaesse.ok", **values))
     unused = [
         f"{name} ({_fmt(day)})"
         for day, names in sorted(occasions.items())
@@ -252,17 +278,17 @@ def _rule_occasions(
     message = t("kalender.anlaesse.too_few", **values)
     if unused:
         message += " " + t("kalender.anlaesse.suggest", unused=", ".join(unused[:4]))
-    return Finding("anlaesse", False, message)
+    return Check("anlaesse", False, message)
 
 
-def _mix_summary(plan: pd.DataFrame, start: date, end: date) -> Finding:
+def _mix_summary(plan: pd.DataFrame, start: date, end: date) -> Check:
     days = (end - start).days + 1
     per_channel = ", ".join(f"{k} {v}" for k, v in plan["kanal"].value_counts().items())
     per_format = ", ".join(
         f"{k} {percent(v)}" for k, v in plan["format"].value_counts(normalize=True).items()
     )
     per_week = number(len(plan) / days * 7, 1)
-    return Finding(
+    return Check(
         "mix",
         None,
         t(
@@ -285,22 +311,29 @@ def check_calendar(
     start: Any = None,
     end: Any = None,
     kanaele: Iterable[str] | None = None,
-    max_pause_tage: int = 7,
-    max_format_anteil: float = 0.5,
-    min_formate: int = 3,
-    min_anlaesse: int = 2,
-    vorlauf_tage: int = 2,
-) -> list[Finding]:
+    max_pause_tage: int | None = None,
+    max_format_anteil: float | None = None,
+    min_formate: int | None = None,
+    min_anlaesse: int | None = None,
+    vorlauf_tage: int | None = None,
+) -> list[Check]:
     """Check a posting plan; returns findings in a fixed order (pauses, formats, occasions, mix).
 
     `start`/`end` bound the plan period (default: first and last post); `kanaele` lists the
     channels that must be served (default: those in the plan). A post ties in with an
     occasion when its column `anlass` is filled in and it is on the day of the occasion or
-    up to `vorlauf_tage` days before.
+    up to `vorlauf_tage` days before. Thresholds not given are the content's (7 days, 50 %,
+    3 formats, 2 occasions, 2 days).
     """
+    rules = content().rules
+    max_pause_tage = rules.max_pause_tage if max_pause_tage is None else max_pause_tage
+    max_format_anteil = rules.max_format_anteil if max_format_anteil is None else max_format_anteil
+    min_formate = rules.min_formate if min_formate is None else min_formate
+    min_anlaesse = rules.min_anlaesse if min_anlaesse is None else min_anlaesse
+    vorlauf_tage = rules.vorlauf_tage if vorlauf_tage is None else vorlauf_tage
     plan = normalize_plan(df)
     if plan.empty:
-        return [Finding("mix", False, t("kalender.empty"))]
+        return [Check("mix", False, t("kalender.empty"))]
     first = _day(start) if start is not None else plan["datum"].min().date()
     last = _day(end) if end is not None else plan["datum"].max().date()
     if last < first:
@@ -317,7 +350,7 @@ def check_calendar(
     )
     summary = _mix_summary(plan, first, last)
     if len(outside):
-        summary = Finding(
+        summary = Check(
             "mix",
             None,
             summary.message
@@ -336,7 +369,7 @@ def mix_table(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def format_findings(findings: Iterable[Finding]) -> str:
+def format_findings(findings: Iterable[Check]) -> str:
     """Findings as text lines with ✔ / ✘ / ℹ and the state in words, ready to print."""
     lines = []
     for finding in findings:
@@ -355,40 +388,18 @@ def format_findings(findings: Iterable[Finding]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Sample data for the notebook exercise (Bäckerei Lindner, 28 April – 25 May 2025)
+# Sample data for the notebook exercise (content: Bäckerei Lindner, 28 April – 25 May 2025)
 # ---------------------------------------------------------------------------------------------
 
 
 def beispiel_anlaesse() -> pd.DataFrame:
     """Occasions in the sample period: public holiday, awareness days and (fictional) local events."""
-    rows = [
-        ("2025-05-01", "Tag der Arbeit", "Feiertag (bundesweit)"),
-        ("2025-05-09", "Lange Einkaufsnacht in der Altstadt", "lokal (fiktiv)"),
-        ("2025-05-11", "Muttertag", "Anlass (zweiter Sonntag im Mai)"),
-        ("2025-05-12", "Internationaler Tag der Pflegenden", "Aktionstag"),
-        ("2025-05-15", "Internationaler Tag der Familie", "Aktionstag (UN)"),
-        ("2025-05-17", "Frühlingsmarkt auf dem Marktplatz", "lokal (fiktiv)"),
-        ("2025-05-20", "Weltbienentag", "Aktionstag (UN)"),
-    ]
-    table = pd.DataFrame(rows, columns=["datum", "anlass", "art"])
+    table = pd.DataFrame(content().sample.occasions, columns=["datum", "anlass", "art"])
     table["datum"] = pd.to_datetime(table["datum"])
     return table
 
 
 def beispiel_entwurf() -> pd.DataFrame:
     """A first draft with typical weaknesses: mostly Reels, Facebook silent for two weeks, no occasions."""
-    rows = [
-        ("2025-04-28", "Instagram", "Reel", "Brötchen-Zeitraffer aus dem Ofen", ""),
-        ("2025-04-29", "Facebook", "Bildbeitrag", "Neue Öffnungszeiten Filiale Markt", ""),
-        ("2025-04-30", "Instagram", "Reel", "Bäckermeisterin Jana formt Brezeln", ""),
-        ("2025-05-02", "Instagram", "Reel", "Croissant-Schichten in Zeitlupe", ""),
-        ("2025-05-05", "Instagram", "Reel", "Sauerteig füttern um 4 Uhr", ""),
-        ("2025-05-06", "Facebook", "Bildbeitrag", "Stellenanzeige Verkauf", ""),
-        ("2025-05-07", "Instagram", "Reel", "Trend-Sound: Brot fällt um", ""),
-        ("2025-05-13", "Instagram", "Reel", "Zimtschnecken glasieren", ""),
-        ("2025-05-16", "Instagram", "Story", "Was backen wir morgen?", ""),
-        ("2025-05-20", "Instagram", "Reel", "Ofen-ASMR", ""),
-        ("2025-05-21", "Facebook", "Bildbeitrag", "Brot des Monats", ""),
-        ("2025-05-23", "Instagram", "Reel", "Teamfoto Freitag", ""),
-    ]
+    rows = [(day.isoformat(), *rest) for day, *rest in content().sample.draft]
     return pd.DataFrame(rows, columns=list(COLUMNS))
