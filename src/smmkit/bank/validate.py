@@ -566,22 +566,19 @@ def _check_exercise_cell(
         where = f"cell {number}" if line is None else f"cell {number}, line {line}"
         problems.append(Problem(shown, None, None, None, f"{where}: {message}"))
 
+    known = names(shown=True)
     calls = [
         (line_no, match.group(2))
         for line_no, line in enumerate(source.splitlines(), start=1)
         for match in EXERCISE_CALL.finditer(line)
     ]
-    if meta is not None:
-        if meta not in names(shown=True):
-            problem(
-                f"cell metadata names unknown exercise {meta!r} (known: {', '.join(names(shown=True))})"
-            )
-        else:
-            used.add(meta)
-        if not calls:
-            problem(
-                f'cell metadata names exercise {meta!r}, but the cell does not call smmkit.exercise("{meta}")'
-            )
+    if meta is not None and meta not in known:
+        problem(f"cell metadata names unknown exercise {meta!r} (known: {', '.join(known)})")
+    elif meta is not None:
+        used.add(meta)
+    if meta is not None and not calls:
+        call = f'smmkit.exercise("{meta}")'
+        problem(f"cell metadata names exercise {meta!r}, but the cell does not call {call}")
     for line_no, name in calls:
         if name != meta:
             wanted = f'{{"smmkit": {{"exercise": "{name}"}}}}' if name else "naming the exercise"
@@ -590,24 +587,12 @@ def _check_exercise_cell(
 
 def _check_exercise_data(used: set[str], lang: str, problems: list[Problem]) -> None:
     """The content (data.<lang>.yaml) of each exercise the notebooks show."""
-    from .. import exercises
     from ..errors import ContentError
+    from ..exercises import get
 
     for name in sorted(used):
-        path = exercises.data_path(name, lang)
-        if not path.is_file():
-            problems.append(
-                Problem(
-                    f"src/smmkit/exercises/{name}/{path.name}",
-                    None,
-                    None,
-                    None,
-                    "missing: the notebooks show this exercise",
-                )
-            )
-            continue
         try:
-            exercises.get(name).logic.content(lang)
+            get(name).logic.content(lang)
         except ContentError as exc:
             problems.extend(exc.problems)
 

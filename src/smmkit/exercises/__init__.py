@@ -91,7 +91,7 @@ def get(name: str) -> Exercise:
         raise KeyError(f"unknown exercise {name!r} (known: {', '.join(_EXERCISES)})") from None
 
 
-def all() -> tuple[Exercise, ...]:  # noqa: A001 - the registry's own word
+def all() -> tuple[Exercise, ...]:  # shadows the builtin inside this module only
     return tuple(_EXERCISES.values())
 
 
@@ -136,7 +136,10 @@ def _load(name: str, lang: str, model: type[Model]) -> Model:
     from ..bank.loader import read_yaml
 
     path = data_path(name, lang)
-    doc = read_yaml(path, f"src/smmkit/exercises/{name}/{path.name}")
+    shown = f"src/smmkit/exercises/{name}/{path.name}"
+    if not path.is_file():
+        raise ContentError([Problem(shown, None, None, None, f"missing: no content in {lang!r}")])
+    doc = read_yaml(path, shown)
     if doc.problems:
         raise ContentError(doc.problems)
     try:
