@@ -2,7 +2,7 @@
 
 `check_post(text, platform, keywords)` returns one :class:`Check` per rule:
 
-| key | rule |
+| rule | what it checks |
 |---|---|
 | `laenge` | length against the platform's limit (X counts the way X does: emoji ×2, links 23) |
 | `hook` | the first line hooks: a question, a number, direct address (du/Sie) or a short line |
