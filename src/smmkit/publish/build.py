@@ -44,7 +44,7 @@ from ..errors import BuildError, NotebookError
 if TYPE_CHECKING:  # nbformat takes ~1.3 s to import: only the workers need it
     import nbformat
 
-    from .pdf import PrinterPool
+    from .pdf import PdfPrinter
 
 HTML_EDITIONS = ("handout", "trainer")
 EDITIONS = ("handout", "trainer", "notebook", "exercise", "solution", "app", "workshop")
@@ -438,9 +438,9 @@ def build(options: BuildOptions, progress: Callable[[str, str], None] | None = N
         executed_jobs.sort(key=lambda job: -_estimate(job.path, timings))
         # Two tabs: two documents print at once, so that few PDFs are left to print
         # when the last notebook has run.
-        from .pdf import PrinterPool
+        from .pdf import PdfPrinter
 
-        with PrinterPool(2, enabled=options.pdf) as printer:
+        with PdfPrinter(pages=2, enabled=options.pdf) as printer:
 
             def render_workshop_now() -> None:
                 if not workshop_stale:
@@ -557,7 +557,7 @@ class _Context:
     options: BuildOptions
     progress: Callable[[str, str], None] | None
     new_cache: dict[str, str]
-    printer: PrinterPool
+    printer: PdfPrinter
 
 
 def _run_executions(
