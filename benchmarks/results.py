@@ -81,7 +81,7 @@ def run(
     # loaded and analysed several times and the median run (by load + analysis) is reported.
     runs = []
     for _ in range(repeat):
-        loaded, load, load_cpu = timed(lambda: load_results(folder, bank, workers=workers))
+        loaded, load, load_cpu = timed(lambda: load_results(folder, bank))
         analysis, analyse_time, analyse_cpu = timed(lambda: analyse(loaded, bank))  # noqa: B023
         runs.append((load + analyse_time, load, load_cpu, analyse_time, analyse_cpu))
     runs.sort()

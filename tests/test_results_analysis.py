@@ -49,7 +49,7 @@ def quiz(tmp_path, fixture_bank):
         if name == "P5 Fünf":  # retried the first question and got it right
             answers.append(record("beispiel.sc-01", 0, 1.0, attempt=2, minute=4))
         write_participant(tmp_path, name, answers)
-    return load_results(tmp_path, fixture_bank, workers=1)
+    return load_results(tmp_path, fixture_bank)
 
 
 def test_facility_and_sd_use_first_attempts(quiz, fixture_bank):
@@ -168,7 +168,7 @@ def mixed(tmp_path, fixture_bank):
                 )  # fmt: skip
             )
         write_participant(tmp_path, f"{name} Person", answers)
-    return load_results(tmp_path, fixture_bank, workers=1)
+    return load_results(tmp_path, fixture_bank)
 
 
 def test_multiple_choice_counts_every_ticked_option(mixed, fixture_bank):

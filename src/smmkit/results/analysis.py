@@ -31,8 +31,7 @@ import pandas as pd
 from ..content.models import COMPETENCIES, SCORED_TYPES
 from ..content.validate import Bank
 from ..i18n import t
-from .catalog import EXERCISE, PHASES
-from .loader import LoadedResults
+from .loader import EXERCISE, PHASES, LoadedResults
 
 VERY_HARD = 0.2
 VERY_EASY = 0.95

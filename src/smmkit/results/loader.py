@@ -1,56 +1,91 @@
-"""Load a folder of participant result files into one tidy table, robustly.
+"""Load a folder of participant result files into tidy pandas tables.
 
-``load_results(folder, bank)`` never raises for bad file contents: unusable files are skipped,
-bad answers dropped, impossible scores re-graded, duplicates merged — each with a
-:class:`ResultWarning` naming the file. Only a missing folder is an error.
+``load_results(folder, bank)`` reads every result file of `folder` (see :func:`result_files`)
+and never raises for bad file contents; only a missing folder is an error. Nothing in a file
+is ever executed or trusted:
 
-Attempt rules (documented for trainers in the report): item analysis uses each participant's
-**first** attempt per item (Moodle's default: it measures what people knew before feedback);
-completion counts an item as done after any attempt; quiz-set and module scores use the
-**latest** attempt (what the participant last saw in the quiz-set summary).
+* **the file**: a regular file (no symlink, FIFO or device) of at most ``MAX_FILE_BYTES``,
+  checked on the open descriptor before reading; UTF-8; strict JSON (no ``NaN``), decoded by
+  msgspec;
+* **the envelope**: format ``smmkit-results``, a version the store can read (1: a list of
+  answer objects; 2: one list per field, see :mod:`smmkit.progress`), a participant with a
+  valid key or name;
+* **each answer**: its fields and their types, a known item (or a widget exercise), an answer
+  that fits the item's type, a possible score, a readable timestamp.
+
+An unusable file is skipped, a bad answer dropped, an impossible score re-graded from the
+answer, two files of one person merged; each time a German :class:`ResultWarning` names the
+file (the words come from the message catalogue, ``results.warning.*``). Warnings never quote
+personal data, only item ids that match the id pattern.
+
+The answers table has one row per kept answer (columns ``ANSWER_COLUMNS``) and marks each
+participant's **first** and **latest** attempt per item and phase: item analysis uses the
+first (what people knew before the feedback, like Moodle), quiz-set scores the latest.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import math
 import os
 import re
-from collections.abc import Iterable
+import stat
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
+import msgspec
 import numpy as np
 import pandas as pd
 
 from ..content.models import COMPETENCIES
 from ..content.validate import Bank
 from ..errors import SmmkitError
-from .catalog import EXERCISE, build_catalog
-from .columns import Columns, apply_score_rules, combine, keep_rows
-from .parallel import default_workers, parse_in_parallel
-from .parsing import MAX_ATTEMPT, FileReport, display_name, gc_paused
+from ..grading import GRADERS, grade
+from ..i18n import t
+from ..progress import (
+    BAD_ANSWER_COLUMNS,
+    FORMAT,
+    NO_ANSWER_LIST,
+    RECORD_FIELDS,
+    normalize_name,
+    participant_key,
+    record_form,
+    version_problem,
+)
+from ..scenarios import max_score
 
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ATTEMPT = 100_000
+MAX_SHORT_TEXT = 80  # timestamp, phase and "updated" fields
+MAX_NUMBER = 1e15  # larger numbers in answers are not typed by people
+# A whole workshop gives a participant a few hundred answers; far more in one file (the size
+# cap allows tens of thousands) means a script or a broken widget wrote it: worth a look.
+MANY_ANSWERS = 10_000
+MANY_ATTEMPTS = 100  # answers to one item (and phase) in one file
+KEY_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+ITEM_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+# Widget exercises that are not bank items; their answers are kept as "exercise" rows.
+EXERCISE_PREFIXES = ("team.raci-", "kreativitaet.post-", "abschluss.")
+EXERCISE = "exercise"
+PHASES = ("vorher", "nachher")
+RATINGS = ("best", "good", "neutral", "bad")
 IGNORED_NAMES = frozenset({"participant.json"})
 CORRUPT_PATTERN = re.compile(r"\.corrupt-[^/]*\.json$")
+# The calendar a report can print (Python's datetime): timestamps outside it are unreadable.
+FIRST_TIME = pd.Timestamp(datetime.min.replace(tzinfo=UTC))
+LAST_TIME = pd.Timestamp(datetime.max.replace(tzinfo=UTC))
+SCORE_TOLERANCE = 1e-6
 
 ANSWER_COLUMNS = (
-    "participant_key",
-    "participant",
-    "module",
-    "item_id",
-    "item_type",
-    "competency",
-    "phase",
-    "attempt",
-    "first_attempt",
-    "latest_attempt",
-    "score",
-    "max_score",
-    "fraction",
-    "timestamp",
-    "answer",
-    "source",
-)
+    "participant_key", "participant", "module", "item_id", "item_type", "competency", "phase",
+    "attempt", "first_attempt", "latest_attempt", "score", "max_score", "fraction",
+    "timestamp", "answer", "source",
+)  # fmt: skip
 
 
 class ResultsError(SmmkitError):
@@ -66,8 +101,22 @@ class ResultWarning:
     related: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        also = f" (siehe auch: {', '.join(self.related)})" if self.related else ""
-        return f"{self.file}: {self.message}{also}"
+        also = " " + t("results.label.see_also", files=", ".join(self.related))
+        return f"{self.file}: {self.message}{also if self.related else ''}"
+
+
+@dataclass
+class FileReport:
+    """What happened to one file: skipped or not, whose it is, answers found and kept."""
+
+    file: str  # display-safe file name
+    skipped: bool = False
+    key: str | None = None
+    name: str | None = None
+    updated: str = ""
+    answers: int = 0
+    kept: int = 0
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -90,38 +139,422 @@ class LoadedResults:
         return [f for f in self.files if not f.skipped]
 
 
-# --- finding and parsing files ---------------------------------------------------------------
+class SkipFile(Exception):
+    """The whole file is unusable; the message says why (German)."""
+
+
+# --- finding and reading files ---------------------------------------------------------------
 
 
 def result_files(folder: Path) -> list[str]:
     """Candidate result files, sorted: ``*.json`` without lock, corrupt, temp and identity files."""
-    names = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            name = entry.name
-            if (
-                name.endswith(".json")
-                and not name.startswith(".")
-                and name not in IGNORED_NAMES
-                and (".corrupt-" not in name or not CORRUPT_PATTERN.search(name))
-            ):
-                names.append(name)
-    prefix = os.path.join(os.fspath(folder), "")  # joined once, not per file
-    return [prefix + name for name in sorted(names)]
+    names = [
+        name
+        for name in os.listdir(folder)
+        if name.endswith(".json")
+        and not name.startswith(".")
+        and name not in IGNORED_NAMES
+        and not CORRUPT_PATTERN.search(name)
+    ]
+    return [os.path.join(folder, name) for name in sorted(names)]
+
+
+def display_name(name: str) -> str:
+    """A file name safe to print and to encode as UTF-8 (undecodable bytes, controls escaped)."""
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
+def read_capped(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (SkipFile otherwise).
+
+    The file is opened without following a symlink and without waiting for a FIFO's writer;
+    type and size are checked on the open descriptor, so the file cannot be swapped between
+    the check and the read.
+    """
+    too_large = t("results.warning.too_large", megabytes=limit // (1024 * 1024))
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if os.path.islink(path):
+            raise SkipFile(t("results.warning.symlink")) from None
+        raise SkipFile(_unreadable(error)) from None
+    try:
+        info = os.fstat(fd)
+        size = info.st_size
+        if not stat.S_ISREG(info.st_mode):
+            raise SkipFile(t("results.warning.not_regular"))
+        if size > limit:
+            raise SkipFile(too_large)
+        with open(fd, "rb", closefd=False) as file:
+            # A buffer of the file's size plus one byte, which tells whether it grew meanwhile
+            # (a buffer of `limit` bytes for every file would cost page faults).
+            data = file.read(size + 1)
+            if len(data) > size:
+                data += file.read(limit + 1 - len(data))
+    except OSError as error:
+        raise SkipFile(_unreadable(error)) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise SkipFile(too_large)
+    return data
+
+
+def _unreadable(error: OSError) -> str:
+    return t("results.warning.unreadable", reason=error.strerror or type(error).__name__)
+
+
+# float_hook: a number too large for a float (1e999) becomes infinity, which the score rules
+# treat as invalid, instead of making the whole file unreadable.
+_DECODER = msgspec.json.Decoder(float_hook=float)
+
+
+def decode_json(raw: bytes) -> Any:
+    """The JSON document of a file: UTF-8 (a byte order mark is allowed), strict JSON."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SkipFile(t("results.warning.not_utf8")) from None
+    try:
+        return _DECODER.decode(text)
+    except RecursionError:  # nested too deeply
+        raise SkipFile(t("results.warning.bad_json")) from None
+    except msgspec.DecodeError:
+        pass
+    # Python's json says in which line the error is; and it reads the one thing JSON allows
+    # and msgspec refuses, escaped lone UTF-16 surrogates ("\ud800"): they are replaced, so
+    # that every text encodes as UTF-8.
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise SkipFile(t("results.warning.bad_json_line", line=error.lineno)) from None
+    except (ValueError, RecursionError):  # NaN, Infinity; nested too deeply
+        raise SkipFile(t("results.warning.bad_json")) from None
+    return _replace_surrogates(document)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def _replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_replace_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    return value
+
+
+# --- the envelope ----------------------------------------------------------------------------
+
+
+def check_envelope(document: Any, report: FileReport) -> list:
+    """Check format, version and participant (filling in `report`); the answers as records."""
+    if type(document) is not dict or document.get("format") != FORMAT:
+        raise SkipFile(t("results.warning.not_results"))
+    version = document.get("version")
+    problem = version_problem(version)  # the store words why a version cannot be read
+    if problem is not None:
+        raise SkipFile(t("results.warning.skipped", reason=problem))
+    answers = record_form(document.get("answers"), version)
+    if answers is None:
+        problem = NO_ANSWER_LIST if version == 1 else BAD_ANSWER_COLUMNS
+        raise SkipFile(t("results.warning.skipped", reason=problem))
+    person = document.get("participant")
+    if type(person) is not dict:
+        raise SkipFile(t("results.warning.no_participant"))
+    report.key, report.name = _identity(person.get("key"), person.get("name"), report.problems)
+    updated = document.get("updated")
+    report.updated = updated if type(updated) is str and len(updated) <= MAX_SHORT_TEXT else ""
+    return answers
+
+
+def _identity(raw_key: Any, raw_name: Any, problems: list[str]) -> tuple[str, str]:
+    """A valid key and name; one may stand in for the other (with a warning)."""
+    name = None
+    if type(raw_name) is str:
+        with contextlib.suppress(ValueError):  # e.g. control characters: the key stands in
+            name = normalize_name(raw_name)
+    key = raw_key if type(raw_key) is str and KEY_PATTERN.fullmatch(raw_key) else None
+    if key is None and name is None:
+        raise SkipFile(t("results.warning.bad_participant"))
+    if key is None:
+        key = participant_key(name)
+        problems.append(t("results.warning.key_derived"))
+    if name is None:
+        name = key
+        problems.append(t("results.warning.name_is_key"))
+    return key, name
+
+
+# --- the answers -----------------------------------------------------------------------------
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int  # not bool: True is no option number
+
+
+def _finite(value: Any) -> bool:
+    """A JSON number a person could have typed (booleans are not numbers here)."""
+    if type(value) is float:
+        return math.isfinite(value)
+    return _is_int(value) and -MAX_NUMBER <= value <= MAX_NUMBER
+
+
+def _number(value: Any) -> float:
+    """A score field: NaN for null, the number if finite, infinity for anything invalid."""
+    if value is None:
+        return math.nan
+    return float(value) if _finite(value) else math.inf
+
+
+def _in_range(score: float, top: float) -> bool:
+    """A score between 0 and a positive, finite maximum (False for NaN and infinity)."""
+    return math.isfinite(top) and top > 0 and -SCORE_TOLERANCE <= score <= top + SCORE_TOLERANCE
+
+
+def fits_item(item: Any, answer: Any) -> bool:
+    """Whether `answer` has the shape the widget of `item`'s type records."""
+    kind = item.type
+    if kind == "single_choice":
+        return answer is None or (_is_int(answer) and 0 <= answer < len(item.options))
+    if kind == "true_false":
+        return answer is None or type(answer) is bool
+    if kind in ("multiple_choice", "ordering"):
+        size = len(item.options) if kind == "multiple_choice" else len(item.steps)
+        return (
+            type(answer) is list
+            and len(answer) <= 4 * size
+            and all(_is_int(v) and 0 <= v < size for v in answer)
+        )
+    if kind in ("matching", "fill_blanks"):
+        size = len(item.pairs) if kind == "matching" else len(item.blanks)
+        return (
+            type(answer) is list
+            and len(answer) <= size
+            and all(v is None or type(v) is str for v in answer)
+        )
+    if kind == "free_text":
+        return answer is None or type(answer) is str
+    if kind == "numeric":
+        return answer is None or type(answer) is str or _finite(answer)
+    if kind == "likert":  # statement → rating 1..5, or null for "not rated"
+        return type(answer) is dict and all(
+            v is None or (_is_int(v) and 1 <= v <= 5) for v in answer.values()
+        )
+    return kind == "scenario" and _fits_scenario(answer)
+
+
+def _fits_scenario(answer: Any) -> bool:
+    """The record ``ScenarioRun.to_record()`` writes."""
+    if type(answer) is not dict:
+        return False
+    path, choices, ending = answer.get("path"), answer.get("choices"), answer.get("ending")
+    rating, scores = answer.get("rating"), answer.get("competency_scores", {})
+    return (
+        type(path) is list
+        and all(type(node) is str for node in path)
+        and type(choices) is list
+        and all(
+            type(c) is list and len(c) == 2 and type(c[0]) is str and _is_int(c[1]) for c in choices
+        )
+        and (ending is None or type(ending) is str)
+        and (rating is None or rating in RATINGS)
+        and type(scores) is dict
+        and all(_finite(v) for v in scores.values())
+    )
+
+
+def _has_fields(item_id: Any, attempt: Any, timestamp: Any, module: Any, phase: Any) -> bool:
+    """The fields every answer needs, of the right types (score fields are checked later)."""
+    return (
+        type(item_id) is str
+        and _is_int(attempt)
+        and 1 <= attempt <= MAX_ATTEMPT
+        and type(timestamp) is str
+        and len(timestamp) <= MAX_SHORT_TEXT
+        and (phase is None or (type(phase) is str and len(phase) <= MAX_SHORT_TEXT))
+        and (module is None or type(module) is str)
+    )
+
+
+# A kept answer, before its participant is known (files are merged later): a plain tuple of
+# these fields (a named tuple costs a Python call per answer).
+ROW_FIELDS = (
+    "file",  # the file's number in the folder's sorted list
+    "item_id", "item_type", "competency", "module", "phase", "attempt", "score", "max_score",
+    "timestamp",  # the text: all are parsed at once
+    "answer",  # JSON text
+)  # fmt: skip
+
+
+# Re-used: json.dumps with options makes a new encoder per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+
+def answer_text(answer: Any) -> str:
+    """The answer as ``json.dumps(answer, ensure_ascii=False)`` writes it (ValueError for an
+    infinite number). Most answers are an option number, a truth value or a list of option
+    numbers: their text is written directly, several times faster than by the encoder."""
+    if type(answer) is int:
+        return repr(answer)
+    if type(answer) is bool:
+        return "true" if answer else "false"
+    if type(answer) is list and all(type(v) is int for v in answer):
+        return "[" + ", ".join(map(repr, answer)) + "]"
+    return _ENCODE(answer)
+
+
+class AnswerChecker:
+    """Checks answers against the bank and keeps the good ones as rows (see ``ROW_FIELDS``)."""
+
+    def __init__(self, bank: Bank) -> None:
+        self.bank = bank
+        self.module_of = {i: m.name for m in bank.modules.values() for i in m.item_ids}
+        self.scenario_max: dict[str, float] = {}  # worked out once per scenario, when needed
+        self.rows: list[tuple] = []
+
+    def check(self, entry: Any, file: int) -> str | None:
+        """Keep one answer of file number `file` as a row; or say why not.
+
+        Returns None (kept), "regraded" (kept with a score re-graded from the answer), or the
+        reason it was dropped: "not_object", "fields", "unknown", "shape" or "score".
+        """
+        if type(entry) is not dict:
+            return "not_object"
+        item_id, answer, score, top, attempt, timestamp, module, phase = map(
+            entry.get, RECORD_FIELDS
+        )
+        if not ("answer" in entry and _has_fields(item_id, attempt, timestamp, module, phase)):
+            return "fields"
+        item = self.bank.items.get(item_id)
+        if item is not None:
+            kind, module, competency = item.type, self.module_of.get(item_id), item.competency
+            if not fits_item(item, answer):
+                return "shape"
+        elif ITEM_ID_PATTERN.fullmatch(item_id) and item_id.startswith(EXERCISE_PREFIXES):
+            kind, module = EXERCISE, module if module in self.bank.modules else None
+            area = item_id.split(".", 1)[0]
+            competency = area if area in COMPETENCIES else None
+        else:
+            return "unknown"
+        try:  # the text the report shows and counts; also rejects infinite numbers
+            text = answer_text(answer)
+        except (ValueError, RecursionError):
+            return "shape"
+        outcome, score, top = self._scores(item, kind, answer, _number(score), _number(top))
+        if outcome != "score":
+            self.rows.append((file, item_id, kind, competency, module, phase, attempt, score,
+                              top, timestamp, text))  # fmt: skip
+        return outcome
+
+    def _scores(
+        self, item: Any, kind: str, answer: Any, score: float, top: float
+    ) -> tuple[str | None, float, float]:
+        """(outcome, score, max score) by the rules of the item's type (outcome "score":
+        drop the answer, "regraded": the score was worked out again).
+
+        Graded types with a missing or impossible score are re-graded from the answer;
+        self-assessments are never scored; scenario scores may be negative (choices can cost
+        points), so only finiteness is checked; exercises must score within 0..max or be null.
+        """
+        if kind == "likert":
+            return None, math.nan, math.nan
+        if kind in GRADERS:
+            if _in_range(score, top):
+                return None, score, top
+            result = grade(item, answer)
+            return "regraded", result.points, result.max_points
+        if kind == "scenario":
+            if not math.isfinite(score):
+                return "score", score, top
+            if not (math.isfinite(top) and top > 0):
+                if item.id not in self.scenario_max:
+                    self.scenario_max[item.id] = max_score(item)
+                top = self.scenario_max[item.id]
+            return None, score, top
+        return (None if math.isnan(score) or _in_range(score, top) else "score"), score, top
+
+
+DROP_REASONS = ("not_object", "fields", "unknown", "shape")
+
+
+def read_file(path: str, file: int, checker: AnswerChecker) -> FileReport:
+    """Read and check one file (never raises for its contents); its answers join `checker`."""
+    report = FileReport(file=display_name(os.path.basename(path)))
+    try:
+        answers = check_envelope(decode_json(read_capped(path)), report)
+    except SkipFile as problem:
+        report.skipped = True
+        report.problems.append(str(problem))
+        return report
+    report.answers = len(answers)
+    first_row = len(checker.rows)
+    outcomes: Counter[str | None] = Counter()
+    unknown: set[str] = set()
+    for entry in answers:
+        outcome = checker.check(entry, file)
+        outcomes[outcome] += 1
+        if outcome == "unknown" and ITEM_ID_PATTERN.fullmatch(entry["item_id"]):
+            unknown.add(entry["item_id"])  # a safe id may be named; other text is not quoted
+    report.kept = len(checker.rows) - first_row
+    report.problems.extend(_answer_problems(report, outcomes, sorted(unknown)))
+    report.problems.extend(_flood_problems(report, checker.rows[first_row:]))
+    return report
+
+
+def _answer_problems(report: FileReport, outcomes: Counter, unknown: list[str]) -> list[str]:
+    """One warning for the dropped answers (count per reason), one per score rule applied."""
+    problems = []
+    dropped = {t(f"results.warning.reason.{r}"): outcomes[r] for r in DROP_REASONS if outcomes[r]}
+    if dropped:
+        parts = []
+        for reason, count in sorted(dropped.items()):
+            if reason == t("results.warning.reason.unknown") and unknown:
+                examples = ", ".join(unknown[:3]) + (" …" if len(unknown) > 3 else "")
+                parts.append(f"{reason} ({count}: {examples})")
+            else:
+                parts.append(f"{reason} ({count})")
+        problems.append(
+            t("results.warning.answers_dropped", dropped=sum(dropped.values()),
+              total=report.answers, reasons="; ".join(parts))
+        )  # fmt: skip
+    if outcomes["regraded"]:
+        problems.append(t("results.warning.regraded", count=outcomes["regraded"]))
+    if outcomes["score"]:
+        problems.append(t("results.warning.score_dropped", count=outcomes["score"]))
+    return problems
+
+
+def _flood_problems(report: FileReport, rows: list[tuple]) -> list[str]:
+    """Warnings for implausibly many answers in one file, or to one item (they are kept)."""
+    problems = []
+    if report.answers > MANY_ANSWERS:
+        problems.append(t("results.warning.many_answers", count=report.answers))
+    per_item = Counter(
+        map(itemgetter(ROW_FIELDS.index("item_id"), ROW_FIELDS.index("phase")), rows)
+    )
+    flooded = sorted({item for (item, _), count in per_item.items() if count > MANY_ATTEMPTS})
+    if flooded:
+        problems.append(t("results.warning.many_attempts", count=MANY_ATTEMPTS,
+                          items=", ".join(flooded[:3]) + (" …" if len(flooded) > 3 else "")))  # fmt: skip
+    return problems
 
 
 # --- participants and duplicates -------------------------------------------------------------
 
 
 @dataclass
-class _Identity:
-    """Canonical participant per file, after merging duplicates."""
+class Person:
+    """One participant: the key and name of their newest file, and all their files."""
 
-    participant_of_file: np.ndarray  # -1 for skipped files
-    keys: list[str]
-    names: list[str]
-    sources: list[list[str]]
-    merged: set[int]
+    key: str
+    name: str
+    files: list[str]
+    merged: bool
 
 
 def _updated(report: FileReport) -> float:
@@ -129,276 +562,201 @@ def _updated(report: FileReport) -> float:
     try:
         stamp = datetime.fromisoformat(report.updated)
     except ValueError:
-        return float("-inf")
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=UTC)
-    return stamp.timestamp()
+        return -math.inf
+    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).timestamp()
 
 
-def _identities(reports: list[FileReport], warnings: list[ResultWarning]) -> _Identity:
-    """Group files of the same person (same key or same name) and pick the newest's identity."""
-    distinct = _distinct_identities(reports)
-    return distinct if distinct is not None else _grouped_identities(reports, warnings)
+def group_participants(
+    reports: list[FileReport], warnings: list[ResultWarning]
+) -> tuple[list[Person], list[int]]:
+    """Files of one person (the same key, or the same name ignoring case, also through a
+    third file) become one participant, with the key and name of the newest file.
 
+    Returns the people (in the order of their first file) and each file's person (-1:
+    skipped); a warning per merged file names the others.
+    """
+    parent = list(range(len(reports)))  # union-find over file numbers
 
-def _grouped_identities(reports: list[FileReport], warnings: list[ResultWarning]) -> _Identity:
-    parent = list(range(len(reports)))
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]  # halve the path: later look-ups are short
+            index = parent[index]
+        return index
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    seen: dict[tuple[str, str], int] = {}
+    first_with: dict[tuple[str, str], int] = {}
     for index, report in enumerate(reports):
         if report.skipped:
             continue
         for label in (("key", report.key), ("name", report.name.casefold())):
-            if label in seen:
-                parent[find(index)] = find(seen[label])
+            if label in first_with:
+                parent[root(index)] = root(first_with[label])
             else:
-                seen[label] = index
+                first_with[label] = index
     groups: dict[int, list[int]] = {}
     for index, report in enumerate(reports):
         if not report.skipped:
-            groups.setdefault(find(index), []).append(index)
-    participant_of_file = [-1] * len(reports)
-    keys, names, sources, merged = [], [], [], set()
-    for members in groups.values():  # in file-name order: files are sorted, groups made in order
-        newest = reports[
-            members[0]
-            if len(members) == 1
-            else max(members, key=lambda i: (_updated(reports[i]), reports[i].file))
-        ]
-        code = len(keys)
-        keys.append(newest.key)
-        names.append(newest.name)
-        sources.append([reports[i].file for i in members])
+            groups.setdefault(root(index), []).append(index)
+    people, person_of_file = [], [-1] * len(reports)
+    for members in groups.values():
+        newest = reports[max(members, key=lambda i: (_updated(reports[i]), reports[i].file))]
         for i in members:
-            participant_of_file[i] = code
-        if len(members) > 1:
-            merged.add(code)
-            for i in members:
+            person_of_file[i] = len(people)
+            if len(members) > 1:
                 others = tuple(reports[j].file for j in members if j != i)
                 warnings.append(
-                    ResultWarning(
-                        reports[i].file,
-                        "dieselbe Person wie in einer anderen Datei (gleicher Schlüssel oder "
-                        "Name) – Antworten zusammengeführt, Name und Schlüssel der neuesten "
-                        "Datei verwendet",
-                        others,
-                    )
+                    ResultWarning(reports[i].file, t("results.warning.same_person"), others)
                 )
-    return _Identity(np.array(participant_of_file, dtype=np.int64), keys, names, sources, merged)
-
-
-def _distinct_identities(reports: list[FileReport]) -> _Identity | None:
-    """One participant per usable file if no two share a key or a name (the usual case,
-    without the grouping's work per file), else None."""
-    used = [index for index, report in enumerate(reports) if not report.skipped]
-    keys = [reports[index].key for index in used]
-    names = [reports[index].name for index in used]
-    if len(set(keys)) < len(keys) or len({name.casefold() for name in names}) < len(names):
-        return None
-    participant_of_file = np.full(len(reports), -1, dtype=np.int64)
-    participant_of_file[used] = np.arange(len(used))
-    sources = [[reports[index].file] for index in used]
-    return _Identity(participant_of_file, keys, names, sources, set())
+        files = [reports[i].file for i in members]
+        people.append(Person(newest.key, newest.name, files, len(members) > 1))
+    return people, person_of_file
 
 
 # --- the tables ------------------------------------------------------------------------------
 
 
-def _item_attributes(bank: Bank, catalog, extra_items: list[str]):
-    """Per global item code: type, competency and module (as category codes)."""
-    item_ids = list(catalog.item_ids) + extra_items
-    types = [bank.items[i].type for i in catalog.item_ids] + [EXERCISE] * len(extra_items)
-    competencies = [bank.items[i].competency for i in catalog.item_ids] + [
-        area if (area := i.split(".", 1)[0]) in COMPETENCIES else None for i in extra_items
-    ]
-    module_of = {i: m.name for m in bank.modules.values() for i in m.item_ids}
-    modules = [module_of.get(i) for i in catalog.item_ids] + [None] * len(extra_items)
-    return item_ids, types, competencies, modules
+def parse_timestamps(texts: pd.Series) -> pd.Series:
+    """UTC times of ISO 8601 texts; NaT for other texts and for times outside the calendar
+    a report can print (years 1 to 9999 in UTC: ``9999-12-31T23:59:59-14:00`` is past it)."""
+    stamps = pd.to_datetime(texts, utc=True, format="ISO8601", errors="coerce")
+    stamps = stamps.astype("datetime64[us, UTC]")
+    return stamps.where(stamps.between(FIRST_TIME, LAST_TIME))
 
 
-def _codes(values: list, categories: list) -> np.ndarray:
-    index = {c: i for i, c in enumerate(categories)}
-    return np.array([index.get(v, -1) if v is not None else -1 for v in values], dtype=np.int64)
+def _categorical(values: list, known: list) -> pd.Categorical:
+    """Categories: `known` first, then other values in order of first use."""
+    used = pd.unique(np.array(values, dtype=object))
+    categories = list(dict.fromkeys([*known, *(v for v in used if v is not None)]))
+    return pd.Categorical(values, categories=categories)
 
 
-def _attempt_flags(group: np.ndarray, attempt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First and latest attempt per group (equal attempt numbers: file order decides)."""
-    first = np.zeros(len(group), dtype=bool)
-    latest = np.zeros(len(group), dtype=bool)
-    if len(group) == 0:
-        return first, latest
-    # One int64 key and a stable sort: rows are mostly in order already (file by file).
-    order = np.argsort(group * (MAX_ATTEMPT + 1) + attempt, kind="stable")
-    sorted_group = group[order]
-    boundary = sorted_group[1:] != sorted_group[:-1]
-    first[order[np.r_[True, boundary]]] = True
-    latest[order[np.r_[boundary, True]]] = True
-    return first, latest
-
-
-def _deduplicate_merged(frame: pd.DataFrame, merged_keys: Iterable[str]) -> pd.DataFrame:
-    """Merged participants: drop answers present in two files, renumber attempts by time."""
-    merged_keys = list(merged_keys)
-    if not merged_keys:
-        return frame
-    mask = frame["participant_key"].isin(merged_keys).to_numpy()
-    part = frame[mask].drop_duplicates(
-        subset=["participant_key", "item_id", "phase", "timestamp", "answer", "score"]
-    )
-    part = part.sort_values(["timestamp", "attempt"], kind="stable", na_position="last")
-    keys = ["participant_key", "item_id", "phase"]
-    part["attempt"] = part.groupby(keys, observed=True, dropna=False).cumcount() + 1
-    return pd.concat([frame[~mask], part]).sort_index(kind="stable")
-
-
-def _answers_frame(columns: Columns, identity: _Identity, bank: Bank, catalog) -> pd.DataFrame:
-    item_ids, types, competencies, modules = _item_attributes(bank, catalog, columns.extra_items)
-    participant = identity.participant_of_file[columns.file]
-    type_names = sorted(set(types))
-    module_names = list(bank.modules)
-    item_module = _codes(modules, module_names)[columns.item]
-    # Exercises are not in the bank's modules: use the module the widget recorded.
-    module = np.where(item_module >= 0, item_module, columns.module)
-    name_codes, name_categories = pd.factorize(pd.Series(identity.names, dtype=object))
-    score, max_score = columns.score, columns.max_score
+def answers_frame(
+    kept: list[tuple],
+    reports: list[FileReport],
+    people: list[Person],
+    person_of_file: list[int],
+    bank: Bank,
+) -> pd.DataFrame:
+    """The kept answers as one table (first/latest attempts are flagged later)."""
+    rows = {name: list(map(itemgetter(i), kept)) for i, name in enumerate(ROW_FIELDS)}
+    file = np.array(rows["file"], dtype=np.int64)
+    person = np.array(person_of_file, dtype=np.int64)[file] if len(file) else file
+    score = np.array(rows["score"], dtype=np.float64)
+    top = np.array(rows["max_score"], dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        fraction = np.where(max_score > 0, np.clip(score / max_score, 0.0, 1.0), np.nan)
-    timestamp = pd.DatetimeIndex(columns.timestamp.view("datetime64[us]")).tz_localize(UTC)
-    phase_codes = columns.phase - 1  # 0 (no phase) becomes -1 = missing
-    group = (participant * len(item_ids) + columns.item) * len(columns.phases) + columns.phase
-    first, latest = _attempt_flags(group, columns.attempt)
-    frame = pd.DataFrame(
+        fraction = np.where(top > 0, np.clip(score / top, 0.0, 1.0), np.nan)
+    item_types = sorted({item.type for item in bank.items.values()} | {EXERCISE})
+    sources = list(dict.fromkeys(report.file for report in reports))  # two may look alike
+    source = np.array([sources.index(report.file) for report in reports], dtype=np.int64)
+    return pd.DataFrame(
         {
-            "participant_key": pd.Categorical.from_codes(participant, identity.keys),
-            "participant": pd.Categorical.from_codes(
-                name_codes[participant], list(name_categories)
-            ),
-            "module": pd.Categorical.from_codes(module, module_names),
-            "item_id": pd.Categorical.from_codes(columns.item, item_ids),
-            "item_type": pd.Categorical.from_codes(
-                _codes(types, type_names)[columns.item], type_names
-            ),
-            "competency": pd.Categorical.from_codes(
-                _codes(competencies, list(COMPETENCIES))[columns.item], list(COMPETENCIES)
-            ),
-            "phase": pd.Categorical.from_codes(phase_codes, columns.phases[1:]),
-            "attempt": columns.attempt,
-            "first_attempt": first,
-            "latest_attempt": latest,
+            "participant_key": pd.Categorical.from_codes(person, [p.key for p in people]),
+            "participant": pd.Categorical.from_codes(person, [p.name for p in people]),
+            "module": pd.Categorical(rows["module"], categories=list(bank.modules)),
+            "item_id": _categorical(rows["item_id"], list(bank.items)),
+            "item_type": pd.Categorical(rows["item_type"], categories=item_types),
+            "competency": pd.Categorical(rows["competency"], categories=list(COMPETENCIES)),
+            "phase": _categorical(rows["phase"], list(PHASES)),
+            "attempt": np.array(rows["attempt"], dtype=np.int64),
+            "first_attempt": False,
+            "latest_attempt": False,
             "score": score,
-            "max_score": max_score,
+            "max_score": top,
             "fraction": fraction,
-            "timestamp": timestamp,
-            # Categorical: every distinct text once, and the analysis counts its codes.
-            "answer": pd.Categorical.from_codes(columns.answer, columns.answer_texts),
-            "source": pd.Categorical.from_codes(columns.file, [f.file for f in columns.files]),
+            "timestamp": parse_timestamps(pd.Series(rows["timestamp"], dtype=object)),
+            "answer": pd.Series(rows["answer"], dtype=str),
+            "source": pd.Categorical.from_codes(source[file], sources),
         },
         columns=list(ANSWER_COLUMNS),
-        # No copy: the columns are fresh arrays made for this frame, and consolidating the
-        # numeric ones into 2-D blocks would copy a million rows per column again.
-        copy=False,
-    )
-    return frame
-
-
-def _ratings_frame(columns: Columns, answers: pd.DataFrame) -> pd.DataFrame:
-    """Likert ratings, one row per rated statement; `answers.index` is the row id they cite."""
-    rows, competency, value = columns.rating_row, columns.rating_competency, columns.rating_value
-    if len(answers) != len(columns.item):  # duplicates were dropped: so are their ratings
-        keep = np.isin(rows, answers.index.to_numpy())
-        rows, competency, value = rows[keep], competency[keep], value[keep]
-    base = answers.loc[rows, ["participant_key", "item_id", "phase", "latest_attempt"]]
-    return pd.DataFrame(
-        {
-            "participant_key": base["participant_key"].array,  # stays categorical
-            "item_id": base["item_id"].array,
-            "phase": base["phase"].array,
-            "latest_attempt": base["latest_attempt"].to_numpy(),
-            "competency": pd.Categorical.from_codes(competency, list(COMPETENCIES)),
-            "rating": value,
-        }
     )
 
 
-def _participants_frame(identity: _Identity, answers: pd.DataFrame) -> pd.DataFrame:
-    counts = answers["participant_key"].value_counts(sort=False)
-    return pd.DataFrame(
-        {
-            "participant_key": identity.keys,
-            "participant": identity.names,
-            "files": [", ".join(s) for s in identity.sources],
-            "answers": counts.reindex(identity.keys, fill_value=0).to_numpy(dtype=np.int64),
-        }
-    )
-
-
-def _file_warnings(files: list[FileReport]) -> list[ResultWarning]:
-    return [ResultWarning(f.file, problem) for f in files for problem in f.problems]
-
-
-def load_results(folder: str | Path, bank: Bank, *, workers: int | None = None) -> LoadedResults:
-    """Read every result file in `folder` (see the module docstring for the rules).
-
-    `workers`: parsing processes, this one included (default: one per CPU core for large
-    folders, else 1).
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ResultsError(f"Der Ergebnisordner {display_name(str(folder))} existiert nicht.")
-    with gc_paused():  # millions of fresh objects, no cycles: see parsing.gc_paused
-        return _load(folder, bank, workers)
-
-
-def _load(folder: Path, bank: Bank, workers: int | None) -> LoadedResults:
-    paths = result_files(folder)
-    catalog = build_catalog(bank)
-    workers = default_workers(len(paths)) if workers is None else workers
-    columns = combine(parse_in_parallel(paths, catalog, workers), catalog)
-    keep_rows(columns, apply_score_rules(columns, bank, catalog))
-    warnings = _file_warnings(columns.files)
-    identity = _identities(columns.files, warnings)
-    answers = _answers_frame(columns, identity, bank, catalog)
-    warnings.extend(_unreadable_timestamps(answers))
-    merged = [identity.keys[code] for code in sorted(identity.merged)]
-    if merged:
-        answers = _reflag(_deduplicate_merged(answers, merged))
-    warnings.sort(key=lambda w: (w.file, w.message))
-    return LoadedResults(
-        folder=folder,
-        answers=answers,
-        ratings=_ratings_frame(columns, answers),
-        participants=_participants_frame(identity, answers),
-        files=columns.files,
-        warnings=warnings,
-    )
-
-
-def _unreadable_timestamps(answers: pd.DataFrame) -> list[ResultWarning]:
-    missing = answers["timestamp"].isna().to_numpy()
-    if not missing.any():
-        return []
-    counts = answers.loc[missing, "source"].value_counts(sort=False)
+def timestamp_warnings(answers: pd.DataFrame) -> list[ResultWarning]:
+    """One warning per file with answers whose time could not be read (they are kept)."""
+    counts = answers.loc[answers["timestamp"].isna(), "source"].value_counts(sort=False)
     return [
-        ResultWarning(
-            str(file), f"{count} Zeitstempel unlesbar – Antworten ohne Zeitangabe behalten"
-        )
+        ResultWarning(str(file), t("results.warning.timestamps", count=count))
         for file, count in counts.items()
         if count
     ]
 
 
-def _reflag(answers: pd.DataFrame) -> pd.DataFrame:
-    """First/latest flags again after attempts were renumbered."""
-    group = (
-        answers.groupby(["participant_key", "item_id", "phase"], observed=True, dropna=False)
-        .ngroup()
-        .to_numpy()
+def merge_duplicates(answers: pd.DataFrame, people: list[Person]) -> pd.DataFrame:
+    """Answers of merged participants: an answer present in two files counts once, and the
+    attempts are numbered again in order of time."""
+    merged = [p.key for p in people if p.merged]
+    if not merged:
+        return answers
+    mask = answers["participant_key"].isin(merged)
+    part = answers[mask].drop_duplicates(
+        subset=["participant_key", "item_id", "phase", "timestamp", "answer", "score"]
     )
-    first, latest = _attempt_flags(group, answers["attempt"].to_numpy())
-    return answers.assign(first_attempt=first, latest_attempt=latest)
+    part = part.sort_values(["timestamp", "attempt"], kind="stable", na_position="last")
+    keys = ["participant_key", "item_id", "phase"]
+    part["attempt"] = part.groupby(keys, observed=True, dropna=False).cumcount() + 1
+    return pd.concat([answers[~mask], part]).sort_index(kind="stable").reset_index(drop=True)
+
+
+def flag_attempts(answers: pd.DataFrame) -> pd.DataFrame:
+    """Mark each participant's first and latest attempt per item and phase (of two with
+    the same number, the earlier row counts as first and the later one as latest)."""
+    by_attempt = answers.sort_values("attempt", kind="stable")
+    keys = ["participant_key", "item_id", "phase"]
+    answers["first_attempt"] = ~by_attempt.duplicated(keys, keep="first")
+    answers["latest_attempt"] = ~by_attempt.duplicated(keys, keep="last")
+    return answers
+
+
+def ratings_frame(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
+    """Self-assessment ratings, one row per rated statement that is still in the bank."""
+    rows, competencies, ratings = [], [], []
+    likert = answers[answers["item_type"] == "likert"]
+    for row, item_id, text in zip(likert.index, likert["item_id"], likert["answer"], strict=True):
+        known = {s.id: s.competency for s in bank.items[item_id].statements}
+        for statement, rating in json.loads(text).items():
+            if rating is not None and statement in known:
+                rows.append(row)
+                competencies.append(known[statement])
+                ratings.append(rating)
+    base = answers.loc[rows, ["participant_key", "item_id", "phase", "latest_attempt"]]
+    return base.reset_index(drop=True).assign(
+        competency=pd.Categorical(competencies, categories=list(COMPETENCIES)),
+        rating=np.array(ratings, dtype=np.int64),
+    )
+
+
+def participants_frame(people: list[Person], answers: pd.DataFrame) -> pd.DataFrame:
+    """Every participant with their files and the number of answers kept."""
+    keys = [p.key for p in people]
+    counts = answers["participant_key"].value_counts(sort=False).reindex(keys, fill_value=0)
+    return pd.DataFrame(
+        {
+            "participant_key": keys,
+            "participant": [p.name for p in people],
+            "files": [", ".join(p.files) for p in people],
+            "answers": counts.to_numpy(dtype=np.int64),
+        }
+    )
+
+
+def load_results(folder: str | Path, bank: Bank) -> LoadedResults:
+    """Read every result file in `folder` and check it against `bank` (see the module
+    docstring); only a missing folder raises :class:`ResultsError`."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ResultsError(t("results.error.no_folder", folder=display_name(str(folder))))
+    checker = AnswerChecker(bank)
+    reports = [read_file(path, i, checker) for i, path in enumerate(result_files(folder))]
+    warnings = [ResultWarning(r.file, problem) for r in reports for problem in r.problems]
+    people, person_of_file = group_participants(reports, warnings)
+    answers = answers_frame(checker.rows, reports, people, person_of_file, bank)
+    warnings += timestamp_warnings(answers)
+    answers = flag_attempts(merge_duplicates(answers, people))
+    warnings.sort(key=lambda w: (w.file, w.message))
+    return LoadedResults(
+        folder=folder,
+        answers=answers,
+        ratings=ratings_frame(answers, bank),
+        participants=participants_frame(people, answers),
+        files=reports,
+        warnings=warnings,
+    )
