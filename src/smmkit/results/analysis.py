@@ -44,7 +44,6 @@ EXERCISE_LABELS = {
 }
 NO_ANSWER = object()  # option key for "nothing chosen"
 OTHER = object()  # option key for a text that is not (any longer) an option
-PERSON_ITEM = ["participant_key", "item_id"]
 
 
 # --- labels ----------------------------------------------------------------------------------
@@ -88,15 +87,6 @@ def scored_items(bank: Bank) -> dict[str, list[str]]:
     }
 
 
-def participant_keys(answers: pd.DataFrame) -> list[str]:
-    """Every participant: the loader's key column also lists those whose answers were all
-    dropped (as its categories); a plain column lists those with answers."""
-    keys = answers["participant_key"]
-    if isinstance(keys.dtype, pd.CategoricalDtype):
-        return [str(key) for key in keys.cat.categories]
-    return [str(key) for key in keys.unique()]
-
-
 def scored_rows(
     answers: pd.DataFrame, bank: Bank, attempt: str, *, modules_only: bool = False
 ) -> pd.DataFrame:
@@ -122,11 +112,12 @@ def _answer_counts(answers: pd.DataFrame, item_types: Iterable[str]) -> list[tup
     return [(str(item), json.loads(text), int(n)) for (item, text), n in counts.items()]
 
 
-def _in_bank_order(bank: Bank, frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows sorted by the item's place in the bank (items not in it last, by id)."""
+def _in_bank_order(bank: Bank, frame: pd.DataFrame, *then: str) -> pd.DataFrame:
+    """Rows sorted by the item's place in the bank (items not in it last, by id), then by
+    the columns `then`."""
     order = {item_id: number for number, item_id in enumerate(bank.items)}
     rank = frame["item_id"].map(order).fillna(len(order))
-    return frame.assign(_rank=rank).sort_values(["_rank", "item_id"], kind="stable")
+    return frame.assign(_rank=rank).sort_values(["_rank", "item_id", *then], kind="stable")
 
 
 # --- completion and scores -------------------------------------------------------------------
@@ -139,21 +130,16 @@ def completion(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
     """
     rows = scored_rows(answers, bank, "first", modules_only=True)
     counts = rows.groupby(["participant_key", "module"], observed=True).size().unstack()
-    done = counts.reindex(index=participant_keys(answers), columns=list(bank.modules))
+    # Every participant: the loader's key categories include those whose answers were all
+    # dropped; a plain column has those with answers.
+    keys = answers["participant_key"]
+    people = keys.cat.categories if isinstance(keys.dtype, pd.CategoricalDtype) else keys.unique()
+    done = counts.reindex(index=[str(key) for key in people], columns=list(bank.modules))
     done = done.fillna(0).astype(float)
     totals = pd.Series({name: len(ids) for name, ids in scored_items(bank).items()}, dtype=float)
     done = done / totals.where(totals > 0)
     done.index.name, done.columns.name = "participant_key", "module"
     return done
-
-
-def _quiz_set_items(bank: Bank) -> pd.DataFrame:
-    """One row per item of each quiz set, with the item's points."""
-    return pd.DataFrame(
-        [(set_id, item_id, bank.items[item_id].points)
-         for set_id, quiz_set in bank.quiz_sets.items() for item_id in quiz_set.items],
-        columns=["quiz_set", "item_id", "item_points"],
-    )  # fmt: skip
 
 
 def quiz_set_results(answers: pd.DataFrame, bank: Bank, attempt: str = "latest") -> pd.DataFrame:
@@ -162,30 +148,30 @@ def quiz_set_results(answers: pd.DataFrame, bank: Bank, attempt: str = "latest")
     Unanswered items count as 0 points; ``attempt`` is "latest" or "first". An answer counts
     for every quiz set its item belongs to.
     """
-    sets = pd.DataFrame(
-        {
-            "quiz_set": list(bank.quiz_sets),
-            "max_points": [sum(bank.items[i].points for i in s.items) for s in bank.quiz_sets.values()],
-            "total": [len(s.items) for s in bank.quiz_sets.values()],
-            "pass_mark": [s.pass_mark for s in bank.quiz_sets.values()],
-        }
-    )  # fmt: skip
+    sets = bank.quiz_sets
+    members = pd.DataFrame(
+        [(set_id, item_id, bank.items[item_id].points)
+         for set_id, quiz_set in sets.items() for item_id in quiz_set.items],
+        columns=["quiz_set", "item_id", "item_points"],
+    ).astype({"quiz_set": pd.CategoricalDtype(list(sets))})  # fmt: skip
     rows = scored_rows(answers, bank, attempt)[["participant_key", "item_id", "fraction"]]
-    found = rows.merge(_quiz_set_items(bank), on="item_id")
+    found = rows.merge(members.astype({"item_id": rows["item_id"].dtype}), on="item_id")
     found["earned"] = found["fraction"] * found["item_points"]
-    per_person = found.groupby(["participant_key", "quiz_set"], observed=True, sort=False).agg(
+    # Grouped by categories: participants in the loader's order, quiz sets in bank order.
+    table = found.groupby(["participant_key", "quiz_set"], observed=True).agg(
         points=("earned", "sum"), answered=("earned", "size")
     )
-    table = per_person.reset_index().merge(sets, on="quiz_set")
+    table = table.reset_index().astype({"participant_key": str, "quiz_set": str})
+    table["max_points"] = table["quiz_set"].map(
+        {i: float(sum(bank.items[item].points for item in s.items)) for i, s in sets.items()}
+    )
+    table["total"] = table["quiz_set"].map({i: len(s.items) for i, s in sets.items()})
     table["score"] = table["points"] / table["max_points"]
-    table["passed"] = table["score"] + 1e-9 >= table["pass_mark"]
-    set_order = {set_id: number for number, set_id in enumerate(bank.quiz_sets)}
-    # Participants in the loader's order (their categories), then quiz sets in bank order.
-    table = table.assign(_set=table["quiz_set"].map(set_order))
-    table = table.sort_values(["participant_key", "_set"]).astype({"participant_key": str})
+    pass_mark = table["quiz_set"].map({i: s.pass_mark for i, s in sets.items()})
+    table["passed"] = table["score"] + 1e-9 >= pass_mark
     columns = ["participant_key", "quiz_set", "points", "max_points", "answered", "total",
                "score", "passed"]  # fmt: skip
-    return table[columns].astype({"max_points": float}).reset_index(drop=True)
+    return table[columns]
 
 
 def quiz_set_summary(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
@@ -216,13 +202,12 @@ def quiz_set_summary(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
     )  # fmt: skip
 
 
-def _module_means(answers: pd.DataFrame, bank: Bank, attempt: str) -> pd.Series:
-    """Per module: mean over the participants with answers in it of their points share."""
-    rows = scored_rows(answers, bank, attempt, modules_only=True)
-    sums = rows.groupby(["participant_key", "module"], observed=True)[["points", "weight"]].sum()
+def _mean_share(rows: pd.DataFrame, by: str) -> pd.Series:
+    """Per value of `by` (module, competency): the mean over the participants with answers
+    there of their share of the points (see :func:`scored_rows`)."""
+    sums = rows.groupby(["participant_key", by], observed=True)[["points", "weight"]].sum()
     shares = (sums["points"] / sums["weight"])[sums["weight"] > 0]
-    means = shares.groupby(level="module", observed=True).mean()
-    return means.reindex(list(bank.modules))
+    return shares.groupby(level=by, observed=True).mean()
 
 
 def module_summary(
@@ -237,6 +222,8 @@ def module_summary(
     names = list(bank.modules)
     shares = done[names]
     active = shares > 0
+    mean = {attempt: _mean_share(scored_rows(answers, bank, attempt, modules_only=True), "module")
+            for attempt in ("first", "latest")}  # fmt: skip
     return pd.DataFrame(
         {
             "module": names,
@@ -244,8 +231,8 @@ def module_summary(
             "participants": active.sum(axis=0).to_numpy(),
             "completion": shares.where(active).mean(axis=0).to_numpy(),
             "complete": (shares >= 1 - 1e-9).sum(axis=0).to_numpy(),
-            "mean_first": _module_means(answers, bank, "first").to_numpy(),
-            "mean_latest": _module_means(answers, bank, "latest").to_numpy(),
+            "mean_first": mean["first"].reindex(names).to_numpy(),
+            "mean_latest": mean["latest"].reindex(names).to_numpy(),
         }
     )
 
@@ -264,13 +251,8 @@ def discrimination(rows: pd.DataFrame) -> pd.Series:
     rest_weight = groups["weight"].transform("sum") - rows["weight"]
     rest_points = groups["points"].transform("sum") - rows["points"]
     valid = (rows["weight"] > 0) & (rest_weight > 0)
-    pairs = pd.DataFrame(
-        {
-            "item_id": rows.loc[valid, "item_id"],
-            "mine": rows.loc[valid, "fraction"],
-            "rest": rest_points[valid] / rest_weight[valid],
-        }
-    )
+    pairs = rows.loc[valid, ["item_id", "fraction"]].rename(columns={"fraction": "mine"})
+    pairs["rest"] = rest_points[valid] / rest_weight[valid]
     by_item = pairs.groupby("item_id", observed=True)
     mine = pairs["mine"] - by_item["mine"].transform("mean")
     rest = pairs["rest"] - by_item["rest"].transform("mean")
@@ -320,19 +302,14 @@ def item_flags(
     """German reasons to look at an item again (none below MIN_ANSWERS_FOR_FLAGS answers)."""
     if n < MIN_ANSWERS_FOR_FLAGS:
         return []
-    flags = []
-    if facility < VERY_HARD:
-        flags.append(t("results.flag.very_hard"))
-    elif facility > VERY_EASY:
+    flags = [t("results.flag.very_hard")] if facility < VERY_HARD else []
+    if facility > VERY_EASY:
         flags.append(t("results.flag.very_easy"))
-    if not np.isnan(discrimination_index):
-        if discrimination_index < 0:
-            flags.append(t("results.flag.negative"))
-        elif discrimination_index < POOR_DISCRIMINATION:
-            flags.append(t("results.flag.poor"))
-    for option in unchosen:
-        flags.append(t("results.flag.unchosen", option=shorten(option, 40)))
-    return flags
+    if discrimination_index < 0:  # (False for NaN: no index)
+        flags.append(t("results.flag.negative"))
+    elif discrimination_index < POOR_DISCRIMINATION:
+        flags.append(t("results.flag.poor"))
+    return flags + [t("results.flag.unchosen", option=shorten(o, 40)) for o in unchosen]
 
 
 # --- options and distractors -----------------------------------------------------------------
@@ -341,26 +318,26 @@ def item_flags(
 def option_counts(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
     """How often each option was chosen on the first attempt (choice and matching items).
 
-    Columns: item_id, entry (matching: the left entry), option, correct, count, n, share.
-    Multiple choice counts each ticked option (shares add up to more than 1).
+    Columns: item_id, entry (matching: the left entry), option, correct, distractor, count,
+    n, share. Multiple choice counts each ticked option (shares add up to more than 1).
     """
     tallies: dict[str, Counter] = {}
     totals: Counter[str] = Counter()
     for item_id, answer, count in _answer_counts(answers, CHOICE_TYPES):
-        tally = tallies.setdefault(item_id, Counter())
         totals[item_id] += count
         for key in _chosen(bank.items[item_id], answer):
-            tally[key] += count
-    records = [
-        row
-        for item_id in bank.items
-        if item_id in tallies
-        for row in _option_rows(bank.items[item_id], tallies[item_id], totals[item_id])
-    ]
-    return pd.DataFrame(
-        records,
-        columns=["item_id", "entry", "option", "correct", "distractor", "count", "n", "share"],
-    )
+            tallies.setdefault(item_id, Counter())[key] += count
+    records = [row for item_id in bank.items if item_id in tallies
+               for row in _option_rows(bank.items[item_id], tallies[item_id])]  # fmt: skip
+    return _with_shares(records, ["item_id", "entry", "option", "correct", "distractor"], totals)
+
+
+def _with_shares(records: list[tuple], columns: list[str], totals: Counter) -> pd.DataFrame:
+    """A table of `records` (each ending with a count) with the item's total n and the share."""
+    frame = pd.DataFrame(records, columns=[*columns, "count"])
+    frame["n"] = frame["item_id"].map(totals).astype(int)
+    frame["share"] = frame["count"] / frame["n"]
+    return frame
 
 
 def _chosen(item: Any, answer: Any) -> list[Any]:
@@ -379,41 +356,29 @@ def _chosen(item: Any, answer: Any) -> list[Any]:
     return keys
 
 
-def _option_rows(item: Any, tally: Counter, n: int) -> list[dict[str, Any]]:
-    def row(entry: str, option: str, correct: bool, distractor: bool, count: int):
-        return {
-            "item_id": item.id,
-            "entry": entry,
-            "option": option,
-            "correct": correct,
-            "distractor": distractor,
-            "count": count,
-            "n": n,
-            "share": count / n if n else np.nan,
-        }
-
+def _option_rows(item: Any, tally: Counter) -> list[tuple]:
+    """(item, entry, option, correct, distractor, count) of every option of one item."""
     no_answer = t("results.label.no_answer")
     rows = []
     if item.type in ("single_choice", "multiple_choice"):
         for index, option in enumerate(item.options):
-            rows.append(row("", option.text, option.correct, not option.correct, tally[index]))
+            rows.append((item.id, "", option.text, option.correct, not option.correct,
+                         tally[index]))  # fmt: skip
     elif item.type == "true_false":
         for value in (True, False):
             label = t("label.true") if value else t("label.false")
-            rows.append(row("", label, value == item.answer, False, tally[value]))
-    else:  # matching
+            rows.append((item.id, "", label, value == item.answer, False, tally[value]))
+    else:  # matching: every right-hand text (and distractor) for every left entry
         rights = [p.right for p in item.pairs] + list(item.distractors)
         for index, pair in enumerate(item.pairs):
             for right in rights:
-                rows.append(
-                    row(pair.left, right, right == pair.right, right in item.distractors,
-                        tally[(index, right)])
-                )  # fmt: skip
+                rows.append((item.id, pair.left, right, right == pair.right,
+                             right in item.distractors, tally[index, right]))  # fmt: skip
             for key, label in ((OTHER, t("results.label.other")), (NO_ANSWER, no_answer)):
-                if tally[(index, key)]:
-                    rows.append(row(pair.left, label, False, False, tally[(index, key)]))
+                if tally[index, key]:
+                    rows.append((item.id, pair.left, label, False, False, tally[index, key]))
     if tally[NO_ANSWER]:
-        rows.append(row("", no_answer, False, False, tally[NO_ANSWER]))
+        rows.append((item.id, "", no_answer, False, False, tally[NO_ANSWER]))
     return rows
 
 
@@ -440,37 +405,20 @@ def scenario_endings(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
     for item_id, record, count in _answer_counts(answers, ["scenario"]):
         tallies.setdefault(item_id, Counter())[record.get("ending")] += count
     records = []
-    for item_id, item in bank.items.items():
-        if item_id not in tallies:
-            continue
-        tally, total = tallies[item_id], sum(tallies[item_id].values())
+    for item_id, tally in sorted(tallies.items(), key=lambda pair: list(bank.items).index(pair[0])):
+        item = bank.items[item_id]
         endings = [node for node in item.nodes if node.ending is not None]
         for node in endings:
-            records.append(_ending_row(item, node.id, node.ending.title, node.ending.rating,
-                                       tally[node.id], total))  # fmt: skip
+            ending = node.ending
+            records.append((item_id, item.title, node.id, ending.title, ending.rating,
+                            tally[node.id]))  # fmt: skip
         known = {node.id for node in endings}
         unfinished = sum(count for ending, count in tally.items() if ending not in known)
         if unfinished:
-            records.append(
-                _ending_row(item, "", t("results.label.unfinished"), "", unfinished, total)
-            )
-    return pd.DataFrame(
-        records,
-        columns=["item_id", "scenario", "ending", "ending_title", "rating", "count", "n", "share"],
-    )
-
-
-def _ending_row(item: Any, ending: str, title: str, rating: str, count: int, total: int):
-    return {
-        "item_id": item.id,
-        "scenario": item.title,
-        "ending": ending,
-        "ending_title": title,
-        "rating": rating,
-        "count": count,
-        "n": total,
-        "share": count / total if total else np.nan,
-    }
+            records.append((item_id, item.title, "", t("results.label.unfinished"), "", unfinished))
+    totals = Counter({item_id: sum(tally.values()) for item_id, tally in tallies.items()})
+    return _with_shares(records, ["item_id", "scenario", "ending", "ending_title", "rating"],
+                        totals)  # fmt: skip
 
 
 def scenario_paths(answers: pd.DataFrame, bank: Bank, top: int = 3) -> pd.DataFrame:
@@ -478,33 +426,20 @@ def scenario_paths(answers: pd.DataFrame, bank: Bank, top: int = 3) -> pd.DataFr
     tallies: dict[str, Counter] = {}
     for item_id, record, count in _answer_counts(answers, ["scenario"]):
         path = tuple(record.get("path") or ())
-        tallies.setdefault(item_id, Counter())[(path, record.get("ending"))] += count
+        tallies.setdefault(item_id, Counter())[path, record.get("ending")] += count
     records = []
     for item_id, tally in tallies.items():
-        item, total = bank.items[item_id], sum(tally.values())
+        item = bank.items[item_id]
         ranked = sorted(tally.items(), key=lambda pair: (-pair[1], pair[0][0]))
         for rank, ((path, ending), count) in enumerate(ranked[:top], start=1):
             node = item.node_map.get(ending) if ending else None
-            finished = node is not None and node.ending is not None
-            records.append(
-                {
-                    "item_id": item_id,
-                    "scenario": item.title,
-                    "rank": rank,
-                    "path": " → ".join(path),
-                    "steps": len(path),
-                    "ending_title": node.ending.title if finished else t("results.label.unfinished"),
-                    "rating": node.ending.rating if finished else "",
-                    "count": count,
-                    "n": total,
-                    "share": count / total,
-                }
-            )  # fmt: skip
-    return pd.DataFrame(
-        records,
-        columns=["item_id", "scenario", "rank", "path", "steps", "ending_title", "rating", "count",
-                 "n", "share"],
-    )  # fmt: skip
+            end = node.ending if node is not None else None
+            title, rating = (end.title, end.rating) if end else (t("results.label.unfinished"), "")
+            records.append((item_id, item.title, rank, " → ".join(path), len(path), title,
+                            rating, count))  # fmt: skip
+    totals = Counter({item_id: sum(tally.values()) for item_id, tally in tallies.items()})
+    columns = ["item_id", "scenario", "rank", "path", "steps", "ending_title", "rating"]
+    return _with_shares(records, columns, totals)
 
 
 # --- free texts ------------------------------------------------------------------------------
@@ -536,10 +471,7 @@ def free_texts(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
     ).dropna(subset=["text"])
     rows = rows.astype({"item_id": str, "participant_key": str, "participant": str})
     rows["label"] = [item_label(bank, item_id) for item_id in rows["item_id"]]
-    order = {item_id: number for number, item_id in enumerate(bank.items)}
-    rows["_rank"] = rows["item_id"].map(order).fillna(len(order))
-    rows = rows.sort_values(["_rank", "item_id", "participant"], kind="stable")
-    return rows[columns].reset_index(drop=True)
+    return _in_bank_order(bank, rows, "participant")[columns].reset_index(drop=True)
 
 
 # --- competency profiles ---------------------------------------------------------------------
@@ -557,12 +489,7 @@ def self_assessment_profile(ratings: pd.DataFrame) -> pd.DataFrame:
 
 def score_profile(answers: pd.DataFrame, bank: Bank) -> pd.Series:
     """Mean share of points per competency (first attempts; mean over participants)."""
-    rows = scored_rows(answers, bank, "first")
-    sums = rows.groupby(["participant_key", "competency"], observed=True)[
-        ["points", "weight"]
-    ].sum()
-    shares = (sums["points"] / sums["weight"])[sums["weight"] > 0]
-    means = shares.groupby(level="competency", observed=True).mean()
+    means = _mean_share(scored_rows(answers, bank, "first"), "competency")
     return means.reindex(list(COMPETENCIES)).astype(float).rename_axis(None)
 
 

@@ -54,7 +54,6 @@ from ..progress import (
     RECORD_FIELDS,
     normalize_name,
     participant_key,
-    record_form,
     version_problem,
 )
 from ..scenarios import max_score
@@ -63,8 +62,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ATTEMPT = 100_000
 MAX_SHORT_TEXT = 80  # timestamp, phase and "updated" fields
 MAX_NUMBER = 1e15  # larger numbers in answers are not typed by people
-# A whole workshop gives a participant a few hundred answers; far more in one file (the size
-# cap allows tens of thousands) means a script or a broken widget wrote it: worth a look.
+# A workshop gives a participant a few hundred answers; many more in one file (the size cap
+# allows tens of thousands) mean a script or a broken widget wrote it: worth a look.
 MANY_ANSWERS = 10_000
 MANY_ATTEMPTS = 100  # answers to one item (and phase) in one file
 KEY_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
@@ -76,16 +75,22 @@ PHASES = ("vorher", "nachher")
 RATINGS = ("best", "good", "neutral", "bad")
 IGNORED_NAMES = frozenset({"participant.json"})
 CORRUPT_PATTERN = re.compile(r"\.corrupt-[^/]*\.json$")
-# The calendar a report can print (Python's datetime): timestamps outside it are unreadable.
+# The calendar a report can print (Python's datetime): times outside it are unreadable.
 FIRST_TIME = pd.Timestamp(datetime.min.replace(tzinfo=UTC))
 LAST_TIME = pd.Timestamp(datetime.max.replace(tzinfo=UTC))
 SCORE_TOLERANCE = 1e-6
-
 ANSWER_COLUMNS = (
     "participant_key", "participant", "module", "item_id", "item_type", "competency", "phase",
     "attempt", "first_attempt", "latest_attempt", "score", "max_score", "fraction",
     "timestamp", "answer", "source",
 )  # fmt: skip
+# A kept answer before its participant is known, as a plain tuple of these fields ("file":
+# the file's number in the folder; "timestamp": the text; "answer": the JSON text).
+ROW_FIELDS = (
+    "file", "item_id", "item_type", "competency", "module", "phase", "attempt", "score",
+    "max_score", "timestamp", "answer",
+)  # fmt: skip
+_ITEM_AND_PHASE = itemgetter(ROW_FIELDS.index("item_id"), ROW_FIELDS.index("phase"))
 
 
 class ResultsError(SmmkitError):
@@ -143,7 +148,7 @@ class SkipFile(Exception):
     """The whole file is unusable; the message says why (German)."""
 
 
-# --- finding and reading files ---------------------------------------------------------------
+# --- reading a file --------------------------------------------------------------------------
 
 
 def result_files(folder: Path) -> list[str]:
@@ -178,31 +183,26 @@ def read_capped(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
     except OSError as error:
         if os.path.islink(path):
             raise SkipFile(t("results.warning.symlink")) from None
-        raise SkipFile(_unreadable(error)) from None
+        raise SkipFile(t("results.warning.unreadable", reason=error.strerror)) from None
     try:
         info = os.fstat(fd)
-        size = info.st_size
         if not stat.S_ISREG(info.st_mode):
             raise SkipFile(t("results.warning.not_regular"))
-        if size > limit:
+        if info.st_size > limit:
             raise SkipFile(too_large)
         with open(fd, "rb", closefd=False) as file:
-            # A buffer of the file's size plus one byte, which tells whether it grew meanwhile
-            # (a buffer of `limit` bytes for every file would cost page faults).
-            data = file.read(size + 1)
-            if len(data) > size:
+            # A buffer of the file's size and one byte more, which tells whether it grew
+            # meanwhile (a buffer of `limit` bytes for every file would cost page faults).
+            data = file.read(info.st_size + 1)
+            if len(data) > info.st_size:
                 data += file.read(limit + 1 - len(data))
     except OSError as error:
-        raise SkipFile(_unreadable(error)) from None
+        raise SkipFile(t("results.warning.unreadable", reason=error.strerror)) from None
     finally:
         os.close(fd)
     if len(data) > limit:
         raise SkipFile(too_large)
     return data
-
-
-def _unreadable(error: OSError) -> str:
-    return t("results.warning.unreadable", reason=error.strerror or type(error).__name__)
 
 
 # float_hook: a number too large for a float (1e999) becomes infinity, which the score rules
@@ -248,19 +248,22 @@ def _replace_surrogates(value: Any) -> Any:
     return value
 
 
-# --- the envelope ----------------------------------------------------------------------------
-
-
 def check_envelope(document: Any, report: FileReport) -> list:
-    """Check format, version and participant (filling in `report`); the answers as records."""
+    """Check format, version and participant (filling in `report`); the file's answers:
+    version 1's list of answer objects, or version 2's columns zipped into a tuple per answer
+    (like :func:`smmkit.progress.record_form`, without a dict per answer)."""
     if type(document) is not dict or document.get("format") != FORMAT:
         raise SkipFile(t("results.warning.not_results"))
     version = document.get("version")
     problem = version_problem(version)  # the store words why a version cannot be read
     if problem is not None:
         raise SkipFile(t("results.warning.skipped", reason=problem))
-    answers = record_form(document.get("answers"), version)
-    if answers is None:
+    answers = document.get("answers")
+    if version == 2:
+        columns = [answers.get(f) for f in RECORD_FIELDS] if type(answers) is dict else [None]
+        valid = all(type(c) is list for c in columns) and len(set(map(len, columns))) == 1
+        answers = list(zip(*columns, strict=True)) if valid else None
+    if type(answers) is not list:
         problem = NO_ANSWER_LIST if version == 1 else BAD_ANSWER_COLUMNS
         raise SkipFile(t("results.warning.skipped", reason=problem))
     person = document.get("participant")
@@ -290,18 +293,15 @@ def _identity(raw_key: Any, raw_name: Any, problems: list[str]) -> tuple[str, st
     return key, name
 
 
-# --- the answers -----------------------------------------------------------------------------
-
-
-def _is_int(value: Any) -> bool:
-    return type(value) is int  # not bool: True is no option number
+# --- checking answers ------------------------------------------------------------------------
+# Throughout, ``type(value) is int`` excludes booleans: True is no option number or rating.
 
 
 def _finite(value: Any) -> bool:
     """A JSON number a person could have typed (booleans are not numbers here)."""
     if type(value) is float:
         return math.isfinite(value)
-    return _is_int(value) and -MAX_NUMBER <= value <= MAX_NUMBER
+    return type(value) is int and -MAX_NUMBER <= value <= MAX_NUMBER
 
 
 def _number(value: Any) -> float:
@@ -320,37 +320,26 @@ def fits_item(item: Any, answer: Any) -> bool:
     """Whether `answer` has the shape the widget of `item`'s type records."""
     kind = item.type
     if kind == "single_choice":
-        return answer is None or (_is_int(answer) and 0 <= answer < len(item.options))
+        return answer is None or (type(answer) is int and 0 <= answer < len(item.options))
     if kind == "true_false":
         return answer is None or type(answer) is bool
     if kind in ("multiple_choice", "ordering"):
         size = len(item.options) if kind == "multiple_choice" else len(item.steps)
-        return (
-            type(answer) is list
-            and len(answer) <= 4 * size
-            and all(_is_int(v) and 0 <= v < size for v in answer)
-        )
+        return (type(answer) is list and len(answer) <= 4 * size
+                and all(type(v) is int and 0 <= v < size for v in answer))  # fmt: skip
     if kind in ("matching", "fill_blanks"):
         size = len(item.pairs) if kind == "matching" else len(item.blanks)
-        return (
-            type(answer) is list
-            and len(answer) <= size
-            and all(v is None or type(v) is str for v in answer)
-        )
+        return (type(answer) is list and len(answer) <= size
+                and all(v is None or type(v) is str for v in answer))  # fmt: skip
     if kind == "free_text":
         return answer is None or type(answer) is str
     if kind == "numeric":
         return answer is None or type(answer) is str or _finite(answer)
     if kind == "likert":  # statement → rating 1..5, or null for "not rated"
         return type(answer) is dict and all(
-            v is None or (_is_int(v) and 1 <= v <= 5) for v in answer.values()
+            v is None or (type(v) is int and 1 <= v <= 5) for v in answer.values()
         )
-    return kind == "scenario" and _fits_scenario(answer)
-
-
-def _fits_scenario(answer: Any) -> bool:
-    """The record ``ScenarioRun.to_record()`` writes."""
-    if type(answer) is not dict:
+    if type(answer) is not dict:  # a scenario: what ScenarioRun.to_record() writes
         return False
     path, choices, ending = answer.get("path"), answer.get("choices"), answer.get("ending")
     rating, scores = answer.get("rating"), answer.get("competency_scores", {})
@@ -359,36 +348,14 @@ def _fits_scenario(answer: Any) -> bool:
         and all(type(node) is str for node in path)
         and type(choices) is list
         and all(
-            type(c) is list and len(c) == 2 and type(c[0]) is str and _is_int(c[1]) for c in choices
-        )
+            type(c) is list and len(c) == 2 and type(c[0]) is str and type(c[1]) is int
+            for c in choices
+        )  # fmt: skip
         and (ending is None or type(ending) is str)
         and (rating is None or rating in RATINGS)
         and type(scores) is dict
         and all(_finite(v) for v in scores.values())
     )
-
-
-def _has_fields(item_id: Any, attempt: Any, timestamp: Any, module: Any, phase: Any) -> bool:
-    """The fields every answer needs, of the right types (score fields are checked later)."""
-    return (
-        type(item_id) is str
-        and _is_int(attempt)
-        and 1 <= attempt <= MAX_ATTEMPT
-        and type(timestamp) is str
-        and len(timestamp) <= MAX_SHORT_TEXT
-        and (phase is None or (type(phase) is str and len(phase) <= MAX_SHORT_TEXT))
-        and (module is None or type(module) is str)
-    )
-
-
-# A kept answer, before its participant is known (files are merged later): a plain tuple of
-# these fields (a named tuple costs a Python call per answer).
-ROW_FIELDS = (
-    "file",  # the file's number in the folder's sorted list
-    "item_id", "item_type", "competency", "module", "phase", "attempt", "score", "max_score",
-    "timestamp",  # the text: all are parsed at once
-    "answer",  # JSON text
-)  # fmt: skip
 
 
 # Re-used: json.dumps with options makes a new encoder per call.
@@ -416,6 +383,7 @@ class AnswerChecker:
         self.module_of = {i: m.name for m in bank.modules.values() for i in m.item_ids}
         self.scenario_max: dict[str, float] = {}  # worked out once per scenario, when needed
         self.rows: list[tuple] = []
+        self.unknown: set[str] = set()  # ids of unknown items in the current file
 
     def check(self, entry: Any, file: int) -> str | None:
         """Keep one answer of file number `file` as a row; or say why not.
@@ -423,23 +391,38 @@ class AnswerChecker:
         Returns None (kept), "regraded" (kept with a score re-graded from the answer), or the
         reason it was dropped: "not_object", "fields", "unknown", "shape" or "score".
         """
-        if type(entry) is not dict:
+        if type(entry) is tuple:  # version 2: the fields in RECORD_FIELDS order
+            fields = entry
+        elif type(entry) is not dict:
             return "not_object"
-        item_id, answer, score, top, attempt, timestamp, module, phase = map(
-            entry.get, RECORD_FIELDS
-        )
-        if not ("answer" in entry and _has_fields(item_id, attempt, timestamp, module, phase)):
+        elif "answer" not in entry:  # (null is an answer: nothing chosen)
+            return "fields"
+        else:
+            fields = map(entry.get, RECORD_FIELDS)
+        item_id, answer, score, top, attempt, timestamp, module, phase = fields
+        if not (
+            type(item_id) is str
+            and type(attempt) is int
+            and 1 <= attempt <= MAX_ATTEMPT
+            and type(timestamp) is str
+            and len(timestamp) <= MAX_SHORT_TEXT
+            and (phase is None or (type(phase) is str and len(phase) <= MAX_SHORT_TEXT))
+            and (module is None or type(module) is str)
+        ):
             return "fields"
         item = self.bank.items.get(item_id)
         if item is not None:
             kind, module, competency = item.type, self.module_of.get(item_id), item.competency
             if not fits_item(item, answer):
                 return "shape"
-        elif ITEM_ID_PATTERN.fullmatch(item_id) and item_id.startswith(EXERCISE_PREFIXES):
+        elif not ITEM_ID_PATTERN.fullmatch(item_id):
+            return "unknown"
+        elif item_id.startswith(EXERCISE_PREFIXES):
             kind, module = EXERCISE, module if module in self.bank.modules else None
             area = item_id.split(".", 1)[0]
             competency = area if area in COMPETENCIES else None
         else:
+            self.unknown.add(item_id)  # a well-formed id may be named in the warning
             return "unknown"
         try:  # the text the report shows and counts; also rejects infinite numbers
             text = answer_text(answer)
@@ -479,9 +462,6 @@ class AnswerChecker:
         return (None if math.isnan(score) or _in_range(score, top) else "score"), score, top
 
 
-DROP_REASONS = ("not_object", "fields", "unknown", "shape")
-
-
 def read_file(path: str, file: int, checker: AnswerChecker) -> FileReport:
     """Read and check one file (never raises for its contents); its answers join `checker`."""
     report = FileReport(file=display_name(os.path.basename(path)))
@@ -491,37 +471,34 @@ def read_file(path: str, file: int, checker: AnswerChecker) -> FileReport:
         report.skipped = True
         report.problems.append(str(problem))
         return report
-    report.answers = len(answers)
-    first_row = len(checker.rows)
-    outcomes: Counter[str | None] = Counter()
-    unknown: set[str] = set()
-    for entry in answers:
-        outcome = checker.check(entry, file)
-        outcomes[outcome] += 1
-        if outcome == "unknown" and ITEM_ID_PATTERN.fullmatch(entry["item_id"]):
-            unknown.add(entry["item_id"])  # a safe id may be named; other text is not quoted
+    report.answers, first_row = len(answers), len(checker.rows)
+    checker.unknown.clear()
+    outcomes = Counter(checker.check(entry, file) for entry in answers)
     report.kept = len(checker.rows) - first_row
-    report.problems.extend(_answer_problems(report, outcomes, sorted(unknown)))
-    report.problems.extend(_flood_problems(report, checker.rows[first_row:]))
+    report.problems += _answer_problems(report, outcomes, sorted(checker.unknown))
+    if report.answers > MANY_ANSWERS:
+        report.problems.append(t("results.warning.many_answers", count=report.answers))
+    per_item = Counter(map(_ITEM_AND_PHASE, checker.rows[first_row:]))
+    flooded = sorted({item for (item, _), count in per_item.items() if count > MANY_ATTEMPTS})
+    if flooded:
+        items = ", ".join(flooded[:3]) + (" …" if len(flooded) > 3 else "")
+        report.problems.append(t("results.warning.many_attempts", count=MANY_ATTEMPTS, items=items))
     return report
 
 
 def _answer_problems(report: FileReport, outcomes: Counter, unknown: list[str]) -> list[str]:
     """One warning for the dropped answers (count per reason), one per score rule applied."""
-    problems = []
-    dropped = {t(f"results.warning.reason.{r}"): outcomes[r] for r in DROP_REASONS if outcomes[r]}
-    if dropped:
-        parts = []
-        for reason, count in sorted(dropped.items()):
-            if reason == t("results.warning.reason.unknown") and unknown:
-                examples = ", ".join(unknown[:3]) + (" …" if len(unknown) > 3 else "")
-                parts.append(f"{reason} ({count}: {examples})")
-            else:
-                parts.append(f"{reason} ({count})")
-        problems.append(
-            t("results.warning.answers_dropped", dropped=sum(dropped.values()),
-              total=report.answers, reasons="; ".join(parts))
-        )  # fmt: skip
+    problems, parts = [], []
+    for reason in ("not_object", "fields", "unknown", "shape"):
+        if outcomes[reason]:
+            detail = str(outcomes[reason])
+            if reason == "unknown" and unknown:  # well-formed ids only: no personal data
+                detail += ": " + ", ".join(unknown[:3]) + (" …" if len(unknown) > 3 else "")
+            parts.append(f"{t(f'results.warning.reason.{reason}')} ({detail})")
+    if parts:
+        dropped = sum(outcomes[r] for r in ("not_object", "fields", "unknown", "shape"))
+        problems.append(t("results.warning.answers_dropped", dropped=dropped,
+                          total=report.answers, reasons="; ".join(sorted(parts))))  # fmt: skip
     if outcomes["regraded"]:
         problems.append(t("results.warning.regraded", count=outcomes["regraded"]))
     if outcomes["score"]:
@@ -529,22 +506,7 @@ def _answer_problems(report: FileReport, outcomes: Counter, unknown: list[str]) 
     return problems
 
 
-def _flood_problems(report: FileReport, rows: list[tuple]) -> list[str]:
-    """Warnings for implausibly many answers in one file, or to one item (they are kept)."""
-    problems = []
-    if report.answers > MANY_ANSWERS:
-        problems.append(t("results.warning.many_answers", count=report.answers))
-    per_item = Counter(
-        map(itemgetter(ROW_FIELDS.index("item_id"), ROW_FIELDS.index("phase")), rows)
-    )
-    flooded = sorted({item for (item, _), count in per_item.items() if count > MANY_ATTEMPTS})
-    if flooded:
-        problems.append(t("results.warning.many_attempts", count=MANY_ATTEMPTS,
-                          items=", ".join(flooded[:3]) + (" …" if len(flooded) > 3 else "")))  # fmt: skip
-    return problems
-
-
-# --- participants and duplicates -------------------------------------------------------------
+# --- participants ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -554,7 +516,6 @@ class Person:
     key: str
     name: str
     files: list[str]
-    merged: bool
 
 
 def _updated(report: FileReport) -> float:
@@ -584,18 +545,16 @@ def group_participants(
         return index
 
     first_with: dict[tuple[str, str], int] = {}
-    for index, report in enumerate(reports):
-        if report.skipped:
-            continue
-        for label in (("key", report.key), ("name", report.name.casefold())):
+    used = [index for index, report in enumerate(reports) if not report.skipped]
+    for index in used:
+        for label in (("key", reports[index].key), ("name", reports[index].name.casefold())):
             if label in first_with:
                 parent[root(index)] = root(first_with[label])
             else:
                 first_with[label] = index
     groups: dict[int, list[int]] = {}
-    for index, report in enumerate(reports):
-        if not report.skipped:
-            groups.setdefault(root(index), []).append(index)
+    for index in used:
+        groups.setdefault(root(index), []).append(index)
     people, person_of_file = [], [-1] * len(reports)
     for members in groups.values():
         newest = reports[max(members, key=lambda i: (_updated(reports[i]), reports[i].file))]
@@ -606,8 +565,7 @@ def group_participants(
                 warnings.append(
                     ResultWarning(reports[i].file, t("results.warning.same_person"), others)
                 )
-        files = [reports[i].file for i in members]
-        people.append(Person(newest.key, newest.name, files, len(members) > 1))
+        people.append(Person(newest.key, newest.name, [reports[i].file for i in members]))
     return people, person_of_file
 
 
@@ -630,12 +588,9 @@ def _categorical(values: list, known: list) -> pd.Categorical:
 
 
 def answers_frame(
-    kept: list[tuple],
-    reports: list[FileReport],
-    people: list[Person],
-    person_of_file: list[int],
+    kept: list[tuple], reports: list[FileReport], people: list[Person], person_of_file: list[int],
     bank: Bank,
-) -> pd.DataFrame:
+) -> pd.DataFrame:  # fmt: skip
     """The kept answers as one table (first/latest attempts are flagged later)."""
     rows = {name: list(map(itemgetter(i), kept)) for i, name in enumerate(ROW_FIELDS)}
     file = np.array(rows["file"], dtype=np.int64)
@@ -645,8 +600,8 @@ def answers_frame(
     with np.errstate(divide="ignore", invalid="ignore"):
         fraction = np.where(top > 0, np.clip(score / top, 0.0, 1.0), np.nan)
     item_types = sorted({item.type for item in bank.items.values()} | {EXERCISE})
-    sources = list(dict.fromkeys(report.file for report in reports))  # two may look alike
-    source = np.array([sources.index(report.file) for report in reports], dtype=np.int64)
+    sources: dict[str, int] = {}  # two files may look alike once made safe to display
+    source = np.array([sources.setdefault(r.file, len(sources)) for r in reports], dtype=np.int64)
     return pd.DataFrame(
         {
             "participant_key": pd.Categorical.from_codes(person, [p.key for p in people]),
@@ -664,29 +619,18 @@ def answers_frame(
             "fraction": fraction,
             "timestamp": parse_timestamps(pd.Series(rows["timestamp"], dtype=object)),
             "answer": pd.Series(rows["answer"], dtype=str),
-            "source": pd.Categorical.from_codes(source[file], sources),
+            "source": pd.Categorical.from_codes(source[file], list(sources)),
         },
         columns=list(ANSWER_COLUMNS),
     )
 
 
-def timestamp_warnings(answers: pd.DataFrame) -> list[ResultWarning]:
-    """One warning per file with answers whose time could not be read (they are kept)."""
-    counts = answers.loc[answers["timestamp"].isna(), "source"].value_counts(sort=False)
-    return [
-        ResultWarning(str(file), t("results.warning.timestamps", count=count))
-        for file, count in counts.items()
-        if count
-    ]
-
-
 def merge_duplicates(answers: pd.DataFrame, people: list[Person]) -> pd.DataFrame:
     """Answers of merged participants: an answer present in two files counts once, and the
     attempts are numbered again in order of time."""
-    merged = [p.key for p in people if p.merged]
-    if not merged:
+    mask = answers["participant_key"].isin([p.key for p in people if len(p.files) > 1])
+    if not mask.any():
         return answers
-    mask = answers["participant_key"].isin(merged)
     part = answers[mask].drop_duplicates(
         subset=["participant_key", "item_id", "phase", "timestamp", "answer", "score"]
     )
@@ -724,20 +668,6 @@ def ratings_frame(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
     )
 
 
-def participants_frame(people: list[Person], answers: pd.DataFrame) -> pd.DataFrame:
-    """Every participant with their files and the number of answers kept."""
-    keys = [p.key for p in people]
-    counts = answers["participant_key"].value_counts(sort=False).reindex(keys, fill_value=0)
-    return pd.DataFrame(
-        {
-            "participant_key": keys,
-            "participant": [p.name for p in people],
-            "files": [", ".join(p.files) for p in people],
-            "answers": counts.to_numpy(dtype=np.int64),
-        }
-    )
-
-
 def load_results(folder: str | Path, bank: Bank) -> LoadedResults:
     """Read every result file in `folder` and check it against `bank` (see the module
     docstring); only a missing folder raises :class:`ResultsError`."""
@@ -749,14 +679,16 @@ def load_results(folder: str | Path, bank: Bank) -> LoadedResults:
     warnings = [ResultWarning(r.file, problem) for r in reports for problem in r.problems]
     people, person_of_file = group_participants(reports, warnings)
     answers = answers_frame(checker.rows, reports, people, person_of_file, bank)
-    warnings += timestamp_warnings(answers)
+    unreadable = answers.loc[answers["timestamp"].isna(), "source"].value_counts()
+    warnings += [ResultWarning(str(file), t("results.warning.timestamps", count=count))
+                 for file, count in unreadable.items() if count]  # fmt: skip
     answers = flag_attempts(merge_duplicates(answers, people))
     warnings.sort(key=lambda w: (w.file, w.message))
-    return LoadedResults(
-        folder=folder,
-        answers=answers,
-        ratings=ratings_frame(answers, bank),
-        participants=participants_frame(people, answers),
-        files=reports,
-        warnings=warnings,
-    )
+    counts = answers["participant_key"].value_counts().reindex([p.key for p in people])
+    participants = pd.DataFrame(
+        {"participant_key": [p.key for p in people], "participant": [p.name for p in people],
+         "files": [", ".join(p.files) for p in people],
+         "answers": counts.fillna(0).to_numpy(dtype=np.int64)}
+    )  # fmt: skip
+    return LoadedResults(folder, answers, ratings_frame(answers, bank), participants, reports,
+                         warnings)  # fmt: skip
