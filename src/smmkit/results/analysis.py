@@ -98,7 +98,8 @@ def scored_rows(
     mask = answers[f"{attempt}_attempt"] & answers["fraction"].notna() & answers["phase"].isna()
     if modules_only:
         mask &= answers["item_id"].isin([i for ids in scored_items(bank).values() for i in ids])
-    rows = answers.loc[mask]
+    columns = ["participant_key", "module", "item_id", "item_type", "competency", "fraction"]
+    rows = answers.loc[mask, columns]  # (a copy of every column would cost more than the rest)
     points = {i: item.points for i, item in bank.items.items() if item.type != "scenario"}
     weight = rows["item_id"].map(points).astype(float).fillna(1.0)
     return rows.assign(weight=weight, points=rows["fraction"] * weight)
@@ -107,7 +108,8 @@ def scored_rows(
 def _answer_counts(answers: pd.DataFrame, item_types: Iterable[str]) -> list[tuple[str, Any, int]]:
     """(item id, answer, how many gave it) over the first attempts of these item types;
     each distinct answer is parsed once."""
-    rows = answers.loc[answers["first_attempt"] & answers["item_type"].isin(list(item_types))]
+    mask = answers["first_attempt"] & answers["item_type"].isin(list(item_types))
+    rows = answers.loc[mask, ["item_id", "answer"]]
     counts = rows.groupby(["item_id", "answer"], observed=True, sort=False).size()
     return [(str(item), json.loads(text), int(n)) for (item, text), n in counts.items()]
 

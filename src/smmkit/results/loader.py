@@ -87,8 +87,7 @@ ANSWER_COLUMNS = (
 # A kept answer before its participant is known, as a plain tuple of these fields ("file":
 # the file's number in the folder; "timestamp": the text; "answer": the JSON text).
 ROW_FIELDS = (
-    "file", "item_id", "item_type", "competency", "module", "phase", "attempt", "score",
-    "max_score", "timestamp", "answer",
+    "file", "item_id", "module", "phase", "attempt", "score", "max_score", "timestamp", "answer",
 )  # fmt: skip
 _ITEM_AND_PHASE = itemgetter(ROW_FIELDS.index("item_id"), ROW_FIELDS.index("phase"))
 
@@ -382,6 +381,7 @@ class AnswerChecker:
         self.bank = bank
         self.module_of = {i: m.name for m in bank.modules.values() for i in m.item_ids}
         self.scenario_max: dict[str, float] = {}  # worked out once per scenario, when needed
+        self.texts: dict[tuple[str, str], str | None] = {}  # see _text
         self.rows: list[tuple] = []
         self.unknown: set[str] = set()  # ids of unknown items in the current file
 
@@ -412,27 +412,38 @@ class AnswerChecker:
             return "fields"
         item = self.bank.items.get(item_id)
         if item is not None:
-            kind, module, competency = item.type, self.module_of.get(item_id), item.competency
-            if not fits_item(item, answer):
-                return "shape"
+            kind, module = item.type, self.module_of.get(item_id)
         elif not ITEM_ID_PATTERN.fullmatch(item_id):
             return "unknown"
         elif item_id.startswith(EXERCISE_PREFIXES):
             kind, module = EXERCISE, module if module in self.bank.modules else None
-            area = item_id.split(".", 1)[0]
-            competency = area if area in COMPETENCIES else None
         else:
             self.unknown.add(item_id)  # a well-formed id may be named in the warning
             return "unknown"
-        try:  # the text the report shows and counts; also rejects infinite numbers
-            text = answer_text(answer)
-        except (ValueError, RecursionError):
+        text = self._text(item, item_id, answer)
+        if text is None:
             return "shape"
         outcome, score, top = self._scores(item, kind, answer, _number(score), _number(top))
         if outcome != "score":
-            self.rows.append((file, item_id, kind, competency, module, phase, attempt, score,
-                              top, timestamp, text))  # fmt: skip
+            self.rows.append((file, item_id, module, phase, attempt, score, top, timestamp, text))
         return outcome
+
+    def _text(self, item: Any, item_id: str, answer: Any) -> str | None:
+        """The answer as JSON text, or None if it does not fit the item (exercises take any
+        JSON value but an infinite number).
+
+        Answers recur across a group (many choose the same option): each distinct answer to
+        an item is checked and written once. repr() is an exact key for decoded JSON values
+        (it tells 1, 1.0, True and "1" apart).
+        """
+        try:
+            key = (item_id, repr(answer))
+            if key not in self.texts:
+                fits = item is None or fits_item(item, answer)
+                self.texts[key] = answer_text(answer) if fits else None
+        except (ValueError, RecursionError):  # infinity; nested too deeply
+            return None
+        return self.texts[key]
 
     def _scores(
         self, item: Any, kind: str, answer: Any, score: float, top: float
@@ -599,7 +610,14 @@ def answers_frame(
     top = np.array(rows["max_score"], dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         fraction = np.where(top > 0, np.clip(score / top, 0.0, 1.0), np.nan)
+    # Type and competency belong to the item: worked out per item, then spread to its rows.
+    items = _categorical(rows["item_id"], list(bank.items))
+    known = {item_id: bank.items.get(item_id) for item_id in items.categories}
     item_types = sorted({item.type for item in bank.items.values()} | {EXERCISE})
+    types = [item.type if item else EXERCISE for item in known.values()]
+    # An exercise's competency is the area its id starts with ("team.raci-01": team).
+    areas = [item.competency if item else i.split(".", 1)[0] for i, item in known.items()]
+    areas = [area if area in COMPETENCIES else None for area in areas]
     sources: dict[str, int] = {}  # two files may look alike once made safe to display
     source = np.array([sources.setdefault(r.file, len(sources)) for r in reports], dtype=np.int64)
     return pd.DataFrame(
@@ -607,9 +625,9 @@ def answers_frame(
             "participant_key": pd.Categorical.from_codes(person, [p.key for p in people]),
             "participant": pd.Categorical.from_codes(person, [p.name for p in people]),
             "module": pd.Categorical(rows["module"], categories=list(bank.modules)),
-            "item_id": _categorical(rows["item_id"], list(bank.items)),
-            "item_type": pd.Categorical(rows["item_type"], categories=item_types),
-            "competency": pd.Categorical(rows["competency"], categories=list(COMPETENCIES)),
+            "item_id": items,
+            "item_type": pd.Categorical(types, categories=item_types)[items.codes],
+            "competency": pd.Categorical(areas, categories=list(COMPETENCIES))[items.codes],
             "phase": _categorical(rows["phase"], list(PHASES)),
             "attempt": np.array(rows["attempt"], dtype=np.int64),
             "first_attempt": False,
