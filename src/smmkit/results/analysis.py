@@ -1,18 +1,11 @@
 """Group analysis: pure functions of the answers table (see :mod:`.loader`) and the bank.
 
-Attempt rules: item analysis, option counts, scenario endings and the score profile use each
-participant's **first** attempt (Moodle's default: what people knew before feedback);
-completion counts any attempt; quiz-set and module scores use the **latest** attempt (what
-the participant last saw); self-assessments use the latest rating per phase.
-
-Item statistics follow Moodle's quiz statistics:
-
-* facility index = mean score share of the first attempts (0 = nobody right, 1 = all right);
-* standard deviation of those shares (n − 1 in the denominator);
-* discrimination index = Pearson correlation between the item's score share and the share
-  of points the same participant got on the *other* scored items of the module (rest score),
-  over participants who answered the item and at least one other item of the module.
-  Points-weighted shares, so a participant who skipped items is not pulled down by them.
+Item analysis, option counts, scenario endings and the score profile use each participant's
+first attempt (like Moodle: what people knew before the feedback); completion counts any
+attempt; quiz-set and module scores use the latest attempt; self-assessments the latest
+rating per phase. Facility = mean share of points; SD with n − 1; discrimination = Pearson
+correlation of the item's share with the participant's points-weighted share on the other
+scored items of the module (docs/results.md says how to read them).
 """
 
 from __future__ import annotations
@@ -472,7 +465,8 @@ def free_texts(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
         text=[shown[pair] for pair in zip(rows["item_type"], rows["answer"], strict=True)]
     ).dropna(subset=["text"])
     rows = rows.astype({"item_id": str, "participant_key": str, "participant": str})
-    rows["label"] = [item_label(bank, item_id) for item_id in rows["item_id"]]
+    labels = {item_id: item_label(bank, item_id) for item_id in set(rows["item_id"])}
+    rows["label"] = rows["item_id"].map(labels)
     return _in_bank_order(bank, rows, "participant")[columns].reset_index(drop=True)
 
 

@@ -1,26 +1,16 @@
 """Load a folder of participant result files into tidy pandas tables.
 
-``load_results(folder, bank)`` reads every result file of `folder` (see :func:`result_files`)
-and never raises for bad file contents; only a missing folder is an error. Nothing in a file
-is ever executed or trusted:
+``load_results(folder, bank)`` reads every result file of `folder` and never raises for bad
+file contents (only a missing folder is an error): each file is read safely (regular files of
+at most ``MAX_FILE_BYTES``, strict JSON decoded by msgspec), its envelope checked (format,
+version 1 or 2, participant), and each answer checked against its item's type. An unusable
+file is skipped, a bad answer dropped, an impossible score re-graded, two files of one person
+merged; each time a German :class:`ResultWarning` from the message catalogue names the file.
+docs/results.md lists every check and warning.
 
-* **the file**: a regular file (no symlink, FIFO or device) of at most ``MAX_FILE_BYTES``,
-  checked on the open descriptor before reading; UTF-8; strict JSON (no ``NaN``), decoded by
-  msgspec;
-* **the envelope**: format ``smmkit-results``, a version the store can read (1: a list of
-  answer objects; 2: one list per field, see :mod:`smmkit.progress`), a participant with a
-  valid key or name;
-* **each answer**: its fields and their types, a known item (or a widget exercise), an answer
-  that fits the item's type, a possible score, a readable timestamp.
-
-An unusable file is skipped, a bad answer dropped, an impossible score re-graded from the
-answer, two files of one person merged; each time a German :class:`ResultWarning` names the
-file (the words come from the message catalogue, ``results.warning.*``). Warnings never quote
-personal data, only item ids that match the id pattern.
-
-The answers table has one row per kept answer (columns ``ANSWER_COLUMNS``) and marks each
-participant's **first** and **latest** attempt per item and phase: item analysis uses the
-first (what people knew before the feedback, like Moodle), quiz-set scores the latest.
+The answers table has one row per kept answer (``ANSWER_COLUMNS``) and marks each
+participant's first and latest attempt per item and phase: item analysis uses the first
+(what people knew before the feedback, like Moodle), quiz-set scores the latest.
 """
 
 from __future__ import annotations
@@ -222,29 +212,19 @@ def decode_json(raw: bytes) -> Any:
     except msgspec.DecodeError:
         pass
     # Python's json says in which line the error is; and it reads the one thing JSON allows
-    # and msgspec refuses, escaped lone UTF-16 surrogates ("\ud800"): they are replaced, so
-    # that every text encodes as UTF-8.
+    # and msgspec refuses, escaped lone UTF-16 surrogates ("\ud800"): written out again, each
+    # becomes "?" (the encoder's replacement), so that every text encodes as UTF-8.
     try:
         document = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise SkipFile(t("results.warning.bad_json_line", line=error.lineno)) from None
     except (ValueError, RecursionError):  # NaN, Infinity; nested too deeply
         raise SkipFile(t("results.warning.bad_json")) from None
-    return _replace_surrogates(document)
+    return json.loads(json.dumps(document, ensure_ascii=False).encode("utf-8", "replace"))
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"non-standard JSON constant {name}")
-
-
-def _replace_surrogates(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.encode("utf-8", "replace").decode("utf-8")
-    if isinstance(value, list):
-        return [_replace_surrogates(v) for v in value]
-    if isinstance(value, dict):
-        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
-    return value
 
 
 def check_envelope(document: Any, report: FileReport) -> list:
@@ -357,21 +337,9 @@ def fits_item(item: Any, answer: Any) -> bool:
     )
 
 
-# Re-used: json.dumps with options makes a new encoder per call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-
-
-def answer_text(answer: Any) -> str:
-    """The answer as ``json.dumps(answer, ensure_ascii=False)`` writes it (ValueError for an
-    infinite number). Most answers are an option number, a truth value or a list of option
-    numbers: their text is written directly, several times faster than by the encoder."""
-    if type(answer) is int:
-        return repr(answer)
-    if type(answer) is bool:
-        return "true" if answer else "false"
-    if type(answer) is list and all(type(v) is int for v in answer):
-        return "[" + ", ".join(map(repr, answer)) + "]"
-    return _ENCODE(answer)
+# The answer's JSON text, as json.dumps(answer, ensure_ascii=False) writes it (ValueError for
+# an infinite number); made once (json.dumps with options would make an encoder per call).
+_ANSWER_TEXT = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
 
 class AnswerChecker:
@@ -380,7 +348,6 @@ class AnswerChecker:
     def __init__(self, bank: Bank) -> None:
         self.bank = bank
         self.module_of = {i: m.name for m in bank.modules.values() for i in m.item_ids}
-        self.scenario_max: dict[str, float] = {}  # worked out once per scenario, when needed
         self.texts: dict[tuple[str, str], str | None] = {}  # see _text
         self.rows: list[tuple] = []
         self.unknown: set[str] = set()  # ids of unknown items in the current file
@@ -440,7 +407,7 @@ class AnswerChecker:
             key = (item_id, repr(answer))
             if key not in self.texts:
                 fits = item is None or fits_item(item, answer)
-                self.texts[key] = answer_text(answer) if fits else None
+                self.texts[key] = _ANSWER_TEXT(answer) if fits else None
         except (ValueError, RecursionError):  # infinity; nested too deeply
             return None
         return self.texts[key]
@@ -466,9 +433,7 @@ class AnswerChecker:
             if not math.isfinite(score):
                 return "score", score, top
             if not (math.isfinite(top) and top > 0):
-                if item.id not in self.scenario_max:
-                    self.scenario_max[item.id] = max_score(item)
-                top = self.scenario_max[item.id]
+                top = max_score(item)  # the best reachable score (rare: a damaged file)
             return None, score, top
         return (None if math.isnan(score) or _in_range(score, top) else "score"), score, top
 
