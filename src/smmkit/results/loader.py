@@ -95,8 +95,12 @@ class ResultWarning:
     related: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        also = " " + t("results.label.see_also", files=", ".join(self.related))
-        return f"{self.file}: {self.message}{also if self.related else ''}"
+        text = f"{self.file}: {self.message}"
+        return (
+            f"{text} {t('results.label.see_also', files=', '.join(self.related))}"
+            if self.related
+            else text
+        )
 
 
 @dataclass
