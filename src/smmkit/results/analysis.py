@@ -98,11 +98,13 @@ def scored_rows(
     return rows.assign(weight=weight, points=rows["fraction"] * weight)
 
 
-def _answer_counts(answers: pd.DataFrame, item_types: Iterable[str]) -> list[tuple[str, Any, int]]:
-    """(item id, answer, how many gave it) over the first attempts of these item types;
-    each distinct answer is parsed once."""
+def _answer_counts(
+    answers: pd.DataFrame, bank: Bank, item_types: Iterable[str]
+) -> list[tuple[str, Any, int]]:
+    """(item id, answer, how many gave it) over the first attempts of these item types of
+    the bank; each distinct answer is parsed once."""
     mask = answers["first_attempt"] & answers["item_type"].isin(list(item_types))
-    rows = answers.loc[mask, ["item_id", "answer"]]
+    rows = answers.loc[mask & answers["item_id"].isin(list(bank.items)), ["item_id", "answer"]]
     counts = rows.groupby(["item_id", "answer"], observed=True, sort=False).size()
     return [(str(item), json.loads(text), int(n)) for (item, text), n in counts.items()]
 
@@ -318,7 +320,7 @@ def option_counts(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
     """
     tallies: dict[str, Counter] = {}
     totals: Counter[str] = Counter()
-    for item_id, answer, count in _answer_counts(answers, CHOICE_TYPES):
+    for item_id, answer, count in _answer_counts(answers, bank, CHOICE_TYPES):
         totals[item_id] += count
         for key in _chosen(bank.items[item_id], answer):
             tallies.setdefault(item_id, Counter())[key] += count
@@ -397,7 +399,7 @@ def unchosen_distractors(options: pd.DataFrame) -> dict[str, list[str]]:
 def scenario_endings(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
     """Per scenario and ending (first playthroughs): count and share; unfinished runs too."""
     tallies: dict[str, Counter] = {}
-    for item_id, record, count in _answer_counts(answers, ["scenario"]):
+    for item_id, record, count in _answer_counts(answers, bank, ["scenario"]):
         tallies.setdefault(item_id, Counter())[record.get("ending")] += count
     records = []
     for item_id, tally in sorted(tallies.items(), key=lambda pair: list(bank.items).index(pair[0])):
@@ -419,7 +421,7 @@ def scenario_endings(answers: pd.DataFrame, bank: Bank) -> pd.DataFrame:
 def scenario_paths(answers: pd.DataFrame, bank: Bank, top: int = 3) -> pd.DataFrame:
     """The `top` most common paths per scenario (first playthroughs), with their ending."""
     tallies: dict[str, Counter] = {}
-    for item_id, record, count in _answer_counts(answers, ["scenario"]):
+    for item_id, record, count in _answer_counts(answers, bank, ["scenario"]):
         path = tuple(record.get("path") or ())
         tallies.setdefault(item_id, Counter())[path, record.get("ending")] += count
     records = []
