@@ -442,6 +442,9 @@ class AnswerChecker:
         return (None if math.isnan(score) or _in_range(score, top) else "score"), score, top
 
 
+DROP_REASONS = ("not_object", "fields", "unknown", "shape")  # see AnswerChecker.check
+
+
 def read_file(path: str, file: int, checker: AnswerChecker) -> FileReport:
     """Read and check one file (never raises for its contents); its answers join `checker`."""
     report = FileReport(file=display_name(os.path.basename(path)))
@@ -456,6 +459,7 @@ def read_file(path: str, file: int, checker: AnswerChecker) -> FileReport:
     outcomes = Counter(checker.check(entry, file) for entry in answers)
     report.kept = len(checker.rows) - first_row
     report.problems += _answer_problems(report, outcomes, sorted(checker.unknown))
+    # An implausible flood is kept, but named: a script or a broken widget may have written it.
     if report.answers > MANY_ANSWERS:
         report.problems.append(t("results.warning.many_answers", count=report.answers))
     per_item = Counter(map(_ITEM_AND_PHASE, checker.rows[first_row:]))
@@ -469,14 +473,14 @@ def read_file(path: str, file: int, checker: AnswerChecker) -> FileReport:
 def _answer_problems(report: FileReport, outcomes: Counter, unknown: list[str]) -> list[str]:
     """One warning for the dropped answers (count per reason), one per score rule applied."""
     problems, parts = [], []
-    for reason in ("not_object", "fields", "unknown", "shape"):
+    for reason in DROP_REASONS:
         if outcomes[reason]:
             detail = str(outcomes[reason])
             if reason == "unknown" and unknown:  # well-formed ids only: no personal data
                 detail += ": " + ", ".join(unknown[:3]) + (" …" if len(unknown) > 3 else "")
             parts.append(f"{t(f'results.warning.reason.{reason}')} ({detail})")
     if parts:
-        dropped = sum(outcomes[r] for r in ("not_object", "fields", "unknown", "shape"))
+        dropped = sum(outcomes[reason] for reason in DROP_REASONS)
         problems.append(t("results.warning.answers_dropped", dropped=dropped,
                           total=report.answers, reasons="; ".join(sorted(parts))))  # fmt: skip
     if outcomes["regraded"]:
