@@ -9,8 +9,9 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: handouts lab app test check lint format sysdeps clean
 
+# --clear: a .venv made by another interpreter (an older rule used Debian's) must not be mixed.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $(STAMP)
 
