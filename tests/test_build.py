@@ -507,14 +507,14 @@ def test_printer_with_two_tabs_prints_every_file_in_order(tmp_path):
 
 
 def test_longest_notebooks_are_executed_first(tmp_path):
-    from smmkit.publish.build import _estimate
+    from smmkit.publish.build import expected_seconds
 
     small, large = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
     small.write_text("x" * 100)
     large.write_text("x" * 10_000)
-    assert sorted([small, large], key=lambda p: -_estimate(p, {})) == [large, small]
+    assert sorted([small, large], key=lambda p: -expected_seconds(p, {})) == [large, small]
     timings = {str(small): 9.0, str(large): 2.0}  # the last build's times win over size
-    assert sorted([small, large], key=lambda p: -_estimate(p, timings)) == [small, large]
+    assert sorted([small, large], key=lambda p: -expected_seconds(p, timings)) == [small, large]
 
 
 def test_workers_validate_notebooks_without_the_slow_optional_import():
