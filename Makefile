@@ -1,7 +1,7 @@
 # One command per job; each creates .venv and installs smmkit on first use.
 SHELL := /bin/bash
-# The interpreter .venv is made from: Debian's optimised python3 if usable (see the script).
-PYTHON ?= $(shell bash scripts/pick-python)
+# The interpreter .venv is made from (python3 on PATH; `make PYTHON=...` chooses another).
+PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.smmkit-installed
@@ -9,8 +9,9 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: handouts lab app test check lint format sysdeps clean
 
+# --clear: a .venv made by another interpreter (an older rule used Debian's) must not be mixed.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $(STAMP)
 

@@ -484,8 +484,8 @@ def test_broken_content_stops_the_build_before_anything_is_written(tmp_path):
     assert not (project / "build" / "de").exists()
 
 
-def test_printer_pool_prints_in_two_tabs_of_one_browser_at_once(tmp_path):
-    from smmkit.publish.pdf import PrinterPool
+def test_printer_with_two_tabs_prints_every_file_in_order(tmp_path):
+    from smmkit.publish.pdf import PdfPrinter
 
     require_pdf_tools()
     pages = []
@@ -496,13 +496,10 @@ def test_printer_pool_prints_in_two_tabs_of_one_browser_at_once(tmp_path):
             encoding="utf-8",
         )
         pages.append(page)
-    with PrinterPool(2) as pool:
-        futures = [pool.submit(p, p.with_suffix(".pdf"), "Titel", "Ausgabe") for p in pages]
+    with PdfPrinter(pages=2) as printer:
+        futures = [printer.submit(p, p.with_suffix(".pdf"), "Titel", "Ausgabe") for p in pages]
         printed = [f.result() for f in futures]
-        tabs, browser = len(pool._printers), pool._browser
     assert printed == [p.with_suffix(".pdf") for p in pages]
-    assert tabs == 2  # the second tab opened because the first one was busy
-    assert browser is not None and browser._process.poll() is not None  # closed on exit
     text = subprocess.run(
         ["pdftotext", str(printed[3]), "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -510,14 +507,14 @@ def test_printer_pool_prints_in_two_tabs_of_one_browser_at_once(tmp_path):
 
 
 def test_longest_notebooks_are_executed_first(tmp_path):
-    from smmkit.publish.build import _estimate
+    from smmkit.publish.build import expected_seconds
 
     small, large = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
     small.write_text("x" * 100)
     large.write_text("x" * 10_000)
-    assert sorted([small, large], key=lambda p: -_estimate(p, {})) == [large, small]
+    assert sorted([small, large], key=lambda p: -expected_seconds(p, {})) == [large, small]
     timings = {str(small): 9.0, str(large): 2.0}  # the last build's times win over size
-    assert sorted([small, large], key=lambda p: -_estimate(p, timings)) == [small, large]
+    assert sorted([small, large], key=lambda p: -expected_seconds(p, timings)) == [small, large]
 
 
 def test_workers_validate_notebooks_without_the_slow_optional_import():

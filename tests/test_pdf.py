@@ -1,8 +1,10 @@
-"""The PDF printer: Debian chromium over the DevTools pipe (real browser, real files)."""
+"""The PDF printer: Debian chromium driven by Playwright (real browser, real files)."""
 
 from __future__ import annotations
 
 import http.server
+import os
+import signal
 import subprocess
 import threading
 from pathlib import Path
@@ -11,8 +13,7 @@ import pytest
 from helpers import require_pdf_tools
 
 from smmkit.errors import BuildError
-from smmkit.publish.cdp import DevToolsError
-from smmkit.publish.pdf import CHROMIUM_ARGS, PdfPrinter, page_margin_css
+from smmkit.publish.pdf import CHROMIUM_ARGS, PdfPrinter, find_chromium, page_margin_css
 
 
 @pytest.fixture(autouse=True)
@@ -87,12 +88,12 @@ def test_one_browser_prints_many_files_in_order(tmp_path):
         assert all(f"Dokument {other}" not in text for other in range(5) if other != number)
 
 
-@pytest.mark.parametrize("guards", ["all", "url-blocking-only"])
+@pytest.mark.parametrize("guards", ["all", "offline-context-only"])
 def test_pages_cannot_reach_the_network(tmp_path, guards):
     """A page that links an image on a (local) web server prints, and the server sees no request.
 
-    Two guards: chromium resolves no host name, and the tab blocks every network URL; the
-    second run proves the URL blocking on its own.
+    Two guards: chromium resolves no host name, and the browser context is offline; the
+    second run proves the offline context on its own.
     """
     args = [a for a in CHROMIUM_ARGS if guards == "all" or "host-resolver" not in a]
     requests: list[str] = []
@@ -129,11 +130,16 @@ def test_a_missing_file_names_the_file(tmp_path):
         printer.print(tmp_path / "fehlt.html", tmp_path / "fehlt.pdf", "T", "A")
 
 
-def test_a_browser_that_dies_gives_an_error_instead_of_hanging(tmp_path):
+def test_a_browser_that_dies_gives_an_error_instead_of_hanging(tmp_path, monkeypatch):
+    pid_file = tmp_path / "chromium.pid"
+    wrapper = tmp_path / "chromium"
+    wrapper.write_text(f'#!/bin/sh\necho $$ > {pid_file}\nexec {find_chromium()} "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("SMMKIT_CHROMIUM", str(wrapper))
     source = _page(tmp_path, "a.html", "<h1>A</h1>")
     with PdfPrinter() as printer:
-        printer._browser._process.kill()  # the shell wrapper execs chromium: this is chromium
-        printer._browser._process.wait()
-        with pytest.raises(DevToolsError, match="chromium"):
+        printer.print(source, tmp_path / "erst.pdf", "T", "A")
+        os.kill(int(pid_file.read_text()), signal.SIGKILL)  # the wrapper execs: this is chromium
+        with pytest.raises(BuildError, match="chromium could not print"):
             printer.print(source, tmp_path / "a.pdf", "T", "A")
     assert not (tmp_path / "a.pdf").exists()

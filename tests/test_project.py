@@ -77,24 +77,6 @@ def test_makefile_targets_exist():
         assert re.search(rf"^{target}", makefile, re.M), target
 
 
-def _usable_for_venv(python: str) -> bool:
-    check = "import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))"
-    try:
-        return subprocess.run([python, "-c", check], capture_output=True).returncode == 0
-    except OSError:
-        return False
-
-
-def test_make_picks_debians_optimised_python_when_it_is_usable():
-    assert "scripts/pick-python" in (REPO / "Makefile").read_text(encoding="utf-8")
-    chosen = subprocess.run(
-        ["bash", str(REPO / "scripts" / "pick-python")], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert _usable_for_venv(chosen), chosen
-    if _usable_for_venv("/usr/bin/python3"):
-        assert chosen == "/usr/bin/python3"
-
-
 def test_console_script_runs():
     out = subprocess.run(
         [sys.executable, "-m", "smmkit.cli", "--version"],

@@ -49,7 +49,7 @@ def quiz(tmp_path, fixture_bank):
         if name == "P5 Fünf":  # retried the first question and got it right
             answers.append(record("beispiel.sc-01", 0, 1.0, attempt=2, minute=4))
         write_participant(tmp_path, name, answers)
-    return load_results(tmp_path, fixture_bank, workers=1)
+    return load_results(tmp_path, fixture_bank)
 
 
 def test_facility_and_sd_use_first_attempts(quiz, fixture_bank):
@@ -168,7 +168,7 @@ def mixed(tmp_path, fixture_bank):
                 )  # fmt: skip
             )
         write_participant(tmp_path, f"{name} Person", answers)
-    return load_results(tmp_path, fixture_bank, workers=1)
+    return load_results(tmp_path, fixture_bank)
 
 
 def test_multiple_choice_counts_every_ticked_option(mixed, fixture_bank):
@@ -277,19 +277,12 @@ def test_pseudonyms_are_stable_short_and_unique():
     assert max(len(p) for p in first.values()) > len("TN-") + 4, "collisions were lengthened"
 
 
-def test_answers_as_plain_text_column_give_the_same_counts(mixed, fixture_bank):
-    # The loader's answer column is categorical; a frame with plain texts is factorised.
-    plain = mixed.answers.assign(answer=mixed.answers["answer"].astype(object))
-    assert option_counts(plain, fixture_bank).equals(option_counts(mixed.answers, fixture_bank))
-    assert free_texts(plain, fixture_bank).equals(free_texts(mixed.answers, fixture_bank))
-
-
-def test_sections_in_threads_give_the_same_analysis(mixed, fixture_bank):
-    together, alone = analyse(mixed, fixture_bank), analyse(mixed, fixture_bank, threads=1)
-    for name in together.__dataclass_fields__:
-        pd.testing.assert_frame_equal(
-            pd.DataFrame(getattr(together, name)), pd.DataFrame(getattr(alone, name))
-        )
+def test_answers_as_a_categorical_column_give_the_same_tables(mixed, fixture_bank):
+    # Own analyses in the dashboard may keep answers as categories (each text once).
+    coded = mixed.answers.assign(answer=mixed.answers["answer"].astype("category"))
+    assert option_counts(coded, fixture_bank).equals(option_counts(mixed.answers, fixture_bank))
+    assert free_texts(coded, fixture_bank).equals(free_texts(mixed.answers, fixture_bank))
+    assert scenario_paths(coded, fixture_bank).equals(scenario_paths(mixed.answers, fixture_bank))
 
 
 def test_module_means_are_over_participants_with_answers(mixed, fixture_bank, tmp_path):

@@ -7,19 +7,26 @@ import math
 import os
 import re
 import tempfile
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from helpers import version_2_columns
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from results_support import document, record, write_participant, write_raw
 
-from smmkit.results import ResultsError, load_results, loader, parsing
-from smmkit.results.loader import ANSWER_COLUMNS
-from smmkit.results.parsing import KEY_PATTERN, MAX_FILE_BYTES
+from smmkit.results import ResultsError, load_results
+from smmkit.results.loader import (
+    ANSWER_COLUMNS,
+    KEY_PATTERN,
+    MANY_ANSWERS,
+    MANY_ATTEMPTS,
+    MAX_FILE_BYTES,
+    FileReport,
+    group_participants,
+)
 from smmkit.store import RECORD_FIELDS, participant_key
 
 GOOD = [
@@ -30,7 +37,7 @@ GOOD = [
 
 
 def load(folder: Path, bank):
-    return load_results(folder, bank, workers=1)
+    return load_results(folder, bank)
 
 
 def warnings_for(loaded, file: str) -> list[str]:
@@ -164,34 +171,21 @@ def test_missing_participant_is_skipped(folder, fixture_bank):
     assert "Teilnehmerangaben" in _skipped(folder, fixture_bank, "wer.json")[0]
 
 
-class _NoRead:
-    """A file handle whose read() must not be called (the size check comes first)."""
-
-    def __init__(self, handle):
-        self.handle = handle
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.handle.close()
-
-    def fileno(self):
-        return self.handle.fileno()
-
-    def read(self, *args):
-        if os.fstat(self.fileno()).st_size > MAX_FILE_BYTES:
-            raise AssertionError("a file over the size cap was read")
-        return self.handle.read(*args)
-
-
-def test_huge_file_is_skipped_before_reading(folder, fixture_bank, monkeypatch):
+def test_huge_file_is_skipped_without_being_read(folder, fixture_bank):
+    # Sparse: a terabyte on paper, no disk space. Reading it would take hours.
     with (folder / "riesig.json").open("wb") as handle:
-        handle.truncate(MAX_FILE_BYTES + 1)  # sparse: no need to write 5 MB
-    guarded = lambda *a, **k: _NoRead(open(*a, **k))  # noqa: E731, SIM115 - _NoRead closes it
-    monkeypatch.setattr(parsing, "open", guarded, raising=False)
+        handle.truncate(2**40)
     messages = _skipped(folder, fixture_bank, "riesig.json")
     assert "größer als 5 MB" in messages[0]
+
+
+@pytest.mark.parametrize("size", [MAX_FILE_BYTES, MAX_FILE_BYTES + 1])
+def test_the_size_cap_is_exact(folder, fixture_bank, size):
+    text = json.dumps(document("Grenz Fall", GOOD))
+    write_raw(folder, "grenze.json", text + " " * (size - len(text.encode("utf-8"))))
+    loaded = load(folder, fixture_bank)
+    report = next(f for f in loaded.files if f.file == "grenze.json")
+    assert report.skipped == (size > MAX_FILE_BYTES)
 
 
 def test_deeply_nested_json_is_skipped(folder, fixture_bank):
@@ -372,7 +366,7 @@ def test_same_name_with_other_key_is_merged_under_the_newest(folder, fixture_ban
 
 
 REPORT = st.builds(
-    parsing.FileReport,
+    FileReport,
     file=st.text(max_size=5),
     skipped=st.booleans(),
     key=st.sampled_from(["a-1", "b-2", "c-3", "d-4"]),
@@ -381,20 +375,34 @@ REPORT = st.builds(
 )
 
 
+def _linked_groups(reports: list[FileReport]) -> list[list[int]]:
+    """Files of one person, worked out the slow way: grow each group until nothing links."""
+    groups: list[list[int]] = []
+    for index, report in enumerate(reports):
+        if report.skipped:
+            continue
+        touching = [g for g in groups if any(
+            reports[i].key == report.key or reports[i].name.casefold() == report.name.casefold()
+            for i in g)]  # fmt: skip
+        merged = sorted([index, *(i for g in touching for i in g)])
+        groups = [g for g in groups if g not in touching] + [merged]
+    return sorted(groups)
+
+
 @settings(max_examples=200, deadline=None)
 @given(reports=st.lists(REPORT, max_size=6))
-def test_one_participant_per_file_unless_a_key_or_name_repeats(reports):
-    grouped = loader._grouped_identities(reports, [])
-    distinct = loader._distinct_identities(reports)
-    used = [r for r in reports if not r.skipped]
-    repeats = len({r.key for r in used}) < len(used) or len(
-        {r.name.casefold() for r in used}
-    ) < len(used)
-    assert (distinct is None) == repeats
-    if distinct is not None:
-        assert distinct.participant_of_file.tolist() == grouped.participant_of_file.tolist()
-        assert (distinct.keys, distinct.names) == (grouped.keys, grouped.names)
-        assert (distinct.sources, distinct.merged) == (grouped.sources, grouped.merged)
+def test_files_are_one_person_exactly_when_linked_by_key_or_name(reports):
+    warnings = []
+    people, person_of_file = group_participants(reports, warnings)
+    found = [[i for i, p in enumerate(person_of_file) if p == n] for n in range(len(people))]
+    assert sorted(found) == _linked_groups(reports)
+    assert all(person_of_file[i] == -1 for i, r in enumerate(reports) if r.skipped)
+    for person, members in zip(people, found, strict=True):
+        assert person.files == [reports[i].file for i in members]
+        newest = max(members, key=lambda i: (reports[i].updated or "0", reports[i].file))
+        assert (person.key, person.name) == (reports[newest].key, reports[newest].name)
+    # Every file of a merged person gets a warning naming the others.
+    assert len(warnings) == sum(len(p.files) for p in people if len(p.files) > 1)
 
 
 def test_invalid_key_is_derived_from_the_name(folder, fixture_bank):
@@ -535,16 +543,6 @@ def test_arbitrary_answers_never_raise_and_kept_rows_are_valid(fixture_bank, ans
             assert re.fullmatch(r"[xy]\.json", warning.file)
 
 
-def test_parallel_and_sequential_loading_agree(tmp_path, fixture_bank):
-    for number in range(30):
-        write_participant(tmp_path, f"Person {number}", GOOD[: 1 + number % 3])
-    write_raw(tmp_path, "kaputt.json", "{")
-    one = load_results(tmp_path, fixture_bank, workers=1)
-    two = load_results(tmp_path, fixture_bank, workers=2)
-    pd.testing.assert_frame_equal(one.answers, two.answers)
-    assert one.warnings == two.warnings
-
-
 def test_scenario_records_that_differ_only_in_json_types_are_told_apart(folder, fixture_bank):
     def scenario(index):
         return {"path": ["anfang"], "choices": [["anfang", index]], "ending": None,
@@ -562,7 +560,7 @@ def test_scenario_records_that_differ_only_in_json_types_are_told_apart(folder, 
     assert "Antwort passt nicht zum Aufgabentyp (1)" in loaded.warnings[0].message
 
 
-# --- the two readers agree -------------------------------------------------------------------
+# --- both file layouts, answer texts, timestamps ---------------------------------------------
 
 WELL_FORMED_ANSWER = st.fixed_dictionaries(
     {
@@ -580,13 +578,6 @@ WELL_FORMED_ANSWER = st.fixed_dictionaries(
 )  # fmt: skip
 
 
-def load_with_json_reader_only(folder: Path, bank):
-    """The same folder read without the msgspec schema path (every file through ``json``)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(parsing.ChunkBuilder, "_decoded_rows", lambda self, raw, report: None)
-        return load(folder, bank)
-
-
 def assert_same_results(one, two) -> None:
     pd.testing.assert_frame_equal(one.answers, two.answers)
     pd.testing.assert_frame_equal(one.ratings, two.ratings)
@@ -597,7 +588,7 @@ def assert_same_results(one, two) -> None:
 
 @SETTINGS
 @given(answers=st.lists(WELL_FORMED_ANSWER, max_size=5))
-def test_schema_reader_and_json_reader_agree_on_both_layouts(fixture_bank, answers):
+def test_version_1_and_version_2_files_give_the_same_tables(fixture_bank, answers):
     with tempfile.TemporaryDirectory() as tmp:
         results = []
         for layout in (1, 2):
@@ -606,43 +597,12 @@ def test_schema_reader_and_json_reader_agree_on_both_layouts(fixture_bank, answe
             write_participant(
                 folder, "Bert Bündig", answers[::-1], filename="b.json", layout=layout
             )
-            results += [
-                load(folder, fixture_bank),
-                load_with_json_reader_only(folder, fixture_bank),
-            ]
-        for other in results[1:]:
-            assert_same_results(results[0], other)
+            results.append(load(folder, fixture_bank))
+        assert_same_results(*results)
 
 
-def test_files_as_smmkit_writes_them_take_the_schema_reader(folder, fixture_bank, monkeypatch):
-    """The fast reader must really be used (else it is dead weight that only looks fast)."""
-    taken = []
-    original = parsing.ChunkBuilder._decoded_rows
-
-    def spy(self, raw, report):
-        rows = original(self, raw, report)
-        taken.append(rows is not None)
-        return rows
-
-    likert = {"s1": 4, "s2": None}
-    answers = [*GOOD, record("beispiel.lik-01", likert, None)]
-    write_participant(folder, "Lena Likert", answers, layout=2)
-    write_participant(folder, "Otto Alt", answers, layout=1)
-    monkeypatch.setattr(parsing.ChunkBuilder, "_decoded_rows", spy)
-    loaded = load(folder, fixture_bank)
-    monkeypatch.undo()
-    assert taken == [True, True, True]
-    assert_same_results(loaded, load_with_json_reader_only(folder, fixture_bank))
-    assert list(loaded.ratings["rating"]) == [4, 4]
-
-
-@pytest.mark.parametrize("remembered", [parsing.MAX_REMEMBERED_ANSWERS, 2])
-def test_ratings_of_repeated_likert_answers_are_each_answers_own(
-    tmp_path, fixture_bank, monkeypatch, remembered
-):
-    """Ratings are worked out once per distinct answer (and again after the memo is
-    cleared): every row still gets exactly the ratings of its own answer, in its order."""
-    monkeypatch.setattr(parsing, "MAX_REMEMBERED_ANSWERS", remembered)
+def test_ratings_of_likert_answers_are_each_answers_own(tmp_path, fixture_bank):
+    """Every rated statement still in the bank becomes a rating row, in the answer's order."""
     answers = [
         {"k1": 4, "t1": 2}, {"t1": 2, "k1": 4}, {"k1": 4, "t1": 2}, {"s1": 5, "c1": None},
         {"k1": 4, "t1": 2}, {"c1": 1, "x9": 3}, {"s1": 5, "c1": None},
@@ -650,7 +610,7 @@ def test_ratings_of_repeated_likert_answers_are_each_answers_own(
     for number, answer in enumerate(answers):
         phase = ("vorher", "nachher")[number % 2]
         write_participant(tmp_path, f"Person {number}", [record("beispiel.lik-01", answer, None,
-                          None, phase=phase)])  # fmt: skip
+                          None, phase=phase)], layout=1 + number % 2)  # fmt: skip
     loaded = load(tmp_path, fixture_bank)
     ratings = loaded.ratings.merge(loaded.participants, on="participant_key")
     competency = {"k1": "kommunikation", "t1": "team", "s1": "strategie", "c1": "kreativitaet"}
@@ -659,159 +619,146 @@ def test_ratings_of_repeated_likert_answers_are_each_answers_own(
         expected = [[competency[s], v] for s, v in answer.items() if s in competency and v]
         assert mine[["competency", "rating"]].values.tolist() == expected, answer
         assert set(mine["phase"]) <= {("vorher", "nachher")[number % 2]}
-    assert_same_results(loaded, load_with_json_reader_only(tmp_path, fixture_bank))
-
-
-@pytest.mark.parametrize("reported", [0, 10, 3000, 10_000])
-def test_reading_gets_every_byte_whatever_size_fstat_reported(tmp_path, reported):
-    # A file can grow or shrink between fstat and read: the reader must neither cut it
-    # short nor read past the cap.
-    data = bytes(range(256)) * 12  # 3072 bytes
-    path = tmp_path / "wachsend.json"
-    path.write_bytes(data)
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        assert parsing._read_all(fd, 100_000, reported) == data
-    finally:
-        os.close(fd)
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        assert parsing._read_all(fd, 1000, reported) == data[:1000]  # the cap: "too large"
-    finally:
-        os.close(fd)
-
-
-def _pandas_seconds(texts: list[str]) -> list[float]:
-    parsed = pd.to_datetime(
-        pd.Series(texts, dtype=object), utc=True, format="ISO8601", errors="coerce"
-    )
-    return [math.nan if pd.isna(v) else v.timestamp() for v in parsed]
-
-
-@pytest.mark.parametrize(
-    "texts",
-    [
-        ["2026-03-02T09:02:19+00:00", "2026-12-31T23:59:59+00:00"],
-        ["2026-03-02T09:02:19+01:00", "2026-03-02T09:02:19-05:30", "1970-01-01T00:00:00+00:00"],
-        ["2024-02-29T12:00:00+00:00", "2000-02-29T23:59:59-23:59", "1600-03-01T00:00:00+14:00"],
-        ["0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59+00:00", "1969-12-31T23:59:59+00:00"],
-        [
-            f"2025-{month:02d}-{days}T08:00:00+02:00"
-            for month, days in zip(
-                range(1, 13), [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], strict=True
-            )
-        ],
-    ],
-)
-def test_smmkit_timestamps_are_parsed_in_one_pass_like_pandas(texts):
-    seconds, left = parsing.epoch_seconds_by_row(texts)
-    assert seconds.tolist() == _pandas_seconds(texts) and not len(left)
-
-
-@pytest.mark.parametrize(
-    "odd",
-    [
-        "2026-03-02 09:02:19+00:00",  # space instead of T
-        "2026-03-02T09:02:19Z",
-        "2026-03-02T09:02:19.5+00:00",
-        "2026-02-30T09:02:19+00:00",  # no such day
-        "2023-02-29T09:02:19+00:00",  # not a leap year …
-        "1900-02-29T09:02:19+00:00",  # … nor is 1900
-        "2026-04-31T09:02:19+00:00",
-        "2026-03-00T09:02:19+00:00",
-        "2026-00-02T09:02:19+00:00",
-        "2026-03-02T09:60:19+00:00",
-        "2026-03-02T09:02:60+00:00",  # no leap seconds
-        "2026-03-02T09:02:19+24:00",
-        "2026-13-02T09:02:19+00:00",
-        "2026-03-02T24:00:00+00:00",
-        "2026-03-02T09:02:19+00:60",
-        "2026-03-02T09:02:19*00:00",
-        "2026-03-02T09:0a:19+00:00",
-        "2026-03-02T09:02:19+00:0ä",
-        "gestern",
-    ],
-)
-def test_other_timestamp_layouts_are_left_to_the_careful_parser(odd):
-    good = "2026-03-02T09:02:19+00:00"
-    # Only the odd text is left over; the good ones keep their fast seconds.
-    seconds, left = parsing.epoch_seconds_by_row([good, odd, good])
-    assert left.tolist() == [1]
-    assert seconds[[0, 2]].tolist() == _pandas_seconds([good, good])
-
-
-@given(
-    st.lists(
-        st.datetimes(
-            min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31), timezones=st.timezones()
-        ).map(lambda d: d.isoformat(timespec="seconds"))
-        | st.text(max_size=26)
-        | st.sampled_from(
-            [
-                "2026-02-30T09:02:19+00:00",
-                "2026-03-02T09:02:19+00:0ä",
-                "2026-03-02T09:02:19+01:00\n",
-            ]
-        ),
-        max_size=8,
-    )
-)
-@settings(max_examples=150, deadline=None)
-def test_timestamps_by_row_agree_with_pandas_and_leave_only_other_layouts(texts):
-    seconds, left = parsing.epoch_seconds_by_row(texts)
-    fast = [row for row in range(len(texts)) if row not in set(left.tolist())]
-    assert seconds[fast].tolist() == _pandas_seconds([texts[row] for row in fast])
-    for row in left:  # left over: not a valid "YYYY-MM-DDTHH:MM:SS±HH:MM"
-        text = texts[row]
-        try:
-            written = datetime.fromisoformat(text).isoformat(timespec="seconds")
-        except ValueError:
-            continue
-        assert len(text) != len("2026-03-02T09:02:19+00:00") or written != text
-
-
-def test_record_fields_are_in_the_order_the_fast_reader_unpacks():
-    # ChunkBuilder._decoded_rows unpacks msgspec.structs.astuple(...) positionally.
-    assert RECORD_FIELDS == (
-        "item_id", "answer", "score", "max_score", "attempt", "timestamp", "module", "phase"
-    )  # fmt: skip
-    assert parsing._Record.__struct_fields__ == RECORD_FIELDS
-    assert parsing._Columns.__struct_fields__ == RECORD_FIELDS
 
 
 @pytest.mark.parametrize("attempt", [1, 255, 256, 70_000])
 def test_attempts_of_any_size_keep_their_number(folder, fixture_bank, attempt):
-    # Small numbers take a faster conversion into columns than large ones: both must agree.
     write_participant(folder, "Ole Oft", [record("beispiel.sc-01", 0, 1.0, attempt=attempt)])
     loaded = load(folder, fixture_bank)
     ole = loaded.answers[loaded.answers["participant"] == "Ole Oft"]
     assert ole["attempt"].tolist() == [attempt]
 
 
-@settings(max_examples=300, deadline=None)
+FINITE_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(
-    st.lists(
-        st.dictionaries(
-            st.text(max_size=6) | st.sampled_from(["%s", "%", '"', "\\", "k1", "ä\n"]),
-            st.none() | st.integers(1, 5),
-            max_size=5,
-        ),
-        max_size=4,
-    )
+    values=st.lists(FINITE_JSON | st.lists(st.integers(-(2**70), 2**70)), min_size=1, max_size=6)
 )
-def test_likert_texts_are_byte_equal_to_json_dumps(answers):
-    encoder = parsing._Encoder()
-    for answer in answers * 2:  # the second time through the remembered templates
-        assert encoder.likert(answer) == json.dumps(answer, ensure_ascii=False)
+def test_answer_texts_are_what_json_dumps_writes(fixture_bank, values):
+    """Exercises take any JSON answer: the table holds exactly ``json.dumps``'s text."""
+    answers = [record("team.raci-01", value, None, None, minute=n) for n, value in
+               enumerate(values)]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        write_participant(Path(tmp), "Text Treu", answers, layout=2)
+        loaded = load(Path(tmp), fixture_bank)
+    assert loaded.answers["answer"].tolist() == [
+        json.dumps(value, ensure_ascii=False) for value in values
+    ]
 
 
-def test_packing_rows_in_small_pieces_changes_nothing(tmp_path, fixture_bank, monkeypatch):
-    for number in range(7):
-        likert = {"k1": 1 + number % 5, "t1": None, "s1": 2, "c1": 1 + number % 3}
-        answers = [*GOOD[: 1 + number % 3], record("beispiel.lik-01", likert, None, None,
-                   phase="vorher", minute=9)]  # fmt: skip
-        write_participant(tmp_path, f"Person {number}", answers)
-    whole = load(tmp_path, fixture_bank)
-    monkeypatch.setattr(parsing, "PACK_ROWS", 3)  # a pack every file or two
-    assert_same_results(load(tmp_path, fixture_bank), whole)
-    assert len(whole.ratings) == 7 * 3
+def _with_timestamp(folder: Path, text: str) -> Path:
+    answers = [dict(record("beispiel.sc-01", 0, 1.0), timestamp=text), GOOD[1]]
+    return write_participant(folder, "Tim Zeit", answers, filename="zeit.json", layout=2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0000-01-01T00:00:00+00:00", "9999-12-31T23:59:59-14:00", "-0001-01-01T00:00:00+00:00",
+     "2026-02-30T09:00:00+00:00", "2026-03-02T24:00:00+00:00", "gestern", ""],
+)  # fmt: skip
+def test_timestamps_outside_the_calendar_are_dropped_with_a_warning(folder, fixture_bank, text):
+    # "9999-12-31T23:59:59-14:00" is in the year 10000 in UTC: no report could print it.
+    _with_timestamp(folder, text)
+    loaded = load(folder, fixture_bank)
+    tim = loaded.answers[loaded.answers["source"] == "zeit.json"]
+    assert len(tim) == 2, "the answers are kept"
+    assert tim["timestamp"].isna().tolist() == [True, False]
+    assert warnings_for(loaded, "zeit.json") == [
+        "1 Zeitstempel unlesbar oder außerhalb des Kalenders (Jahr 1 bis 9999) – Antworten "
+        "ohne Zeitangabe behalten"
+    ]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31), timezones=st.timezones()
+    ),
+    timespec=st.sampled_from(["seconds", "microseconds", "minutes"]),
+)
+def test_iso_timestamps_of_any_zone_are_read_as_their_moment_in_utc(fixture_bank, moment,
+                                                                       timespec):  # fmt: skip
+    assume(moment.utcoffset().seconds % 60 == 0)  # ISO 8601 offsets have no seconds
+    text = moment.isoformat(timespec=timespec)
+    with tempfile.TemporaryDirectory() as tmp:
+        _with_timestamp(Path(tmp), text)
+        loaded = load(Path(tmp), fixture_bank)
+    read = loaded.answers["timestamp"].iloc[0]
+    try:
+        expected = datetime.fromisoformat(text).astimezone(UTC)
+    except OverflowError:  # before the year 1 or after 9999 in UTC
+        expected = None
+    if expected is None:
+        assert pd.isna(read) and "Zeitstempel unlesbar" in loaded.warnings[0].message
+    else:
+        assert read == pd.Timestamp(expected) and loaded.warnings == []
+
+
+# --- implausible files -----------------------------------------------------------------------
+
+
+def test_a_flood_of_answers_is_kept_with_a_warning(folder, fixture_bank):
+    flood = [record("beispiel.sc-01", n % 3, None, attempt=1 + n) for n in range(MANY_ANSWERS + 1)]
+    write_participant(folder, "Flut Datei", flood, filename="flut.json", layout=2)
+    loaded = load(folder, fixture_bank)
+    assert (loaded.answers["source"] == "flut.json").sum() == MANY_ANSWERS + 1
+    messages = warnings_for(loaded, "flut.json")
+    assert any(f"ungewöhnlich viele Antworten ({MANY_ANSWERS + 1})" in m for m in messages)
+    assert any("dieselbe Aufgabe (beispiel.sc-01)" in m for m in messages)
+
+
+@pytest.mark.parametrize("answers", [MANY_ATTEMPTS, MANY_ATTEMPTS + 1])
+def test_hundreds_of_attempts_at_one_item_get_a_warning(folder, fixture_bank, answers):
+    # The statement is false: answering True scores 0.
+    retries = [record("beispiel.tf-01", n % 2 == 0, float(n % 2), attempt=1 + n)
+               for n in range(answers)]  # fmt: skip
+    write_participant(folder, "Viel Versuch", retries, filename="oft.json")
+    loaded = load(folder, fixture_bank)
+    assert (loaded.answers["source"] == "oft.json").sum() == answers
+    expected = [
+        f"mehr als {MANY_ATTEMPTS} Antworten auf dieselbe Aufgabe (beispiel.tf-01) – bitte "
+        "prüfen, woher die Datei stammt; die Antworten wurden übernommen"
+    ]
+    assert warnings_for(loaded, "oft.json") == (expected if answers > MANY_ATTEMPTS else [])
+
+
+# --- the folder as a whole -------------------------------------------------------------------
+
+
+def test_every_kept_answer_appears_once_and_names_are_numbered_by_first_use(tmp_path,
+                                                                             fixture_bank):  # fmt: skip
+    for number in range(30):
+        answers = [
+            record("beispiel.sc-01", number % 3, 1.0 if number % 3 == 0 else 0.0),
+            record("beispiel.tf-01", number % 2 == 0, 1.0, minute=2, phase="vorher"),
+        ]
+        if number % 5 == 0:
+            answers.append(record(f"team.raci-{number % 4}", {"x": number % 3}, None, None))
+        if number % 7 == 0:
+            answers.append(record("beispiel.sc-01", 1, 0.0, attempt=2, phase=f"runde-{number}"))
+        if number % 11 == 0:
+            answers.append(record("beispiel.tf-01", "kein Wahrheitswert", 1.0))  # dropped
+        write_participant(tmp_path, f"Person {number:03d}", answers, layout=1 + number % 2)
+    write_raw(tmp_path, "kaputt.json", "{")
+    loaded = load(tmp_path, fixture_bank)
+    answers = loaded.answers
+    counts = answers["source"].value_counts()
+    assert counts[counts > 0].to_dict() == {f.file: f.kept for f in loaded.files if f.kept}
+    assert sum(f.kept for f in loaded.files) == len(answers)
+    assert list(answers["source"].astype(str)) == sorted(answers["source"].astype(str))
+    assert list(answers["phase"].cat.categories) == [
+        "vorher",
+        "nachher",
+        *(f"runde-{n}" for n in range(0, 30, 7)),
+    ]
+    extra = [i for i in answers["item_id"].cat.categories if i not in fixture_bank.items]
+    assert extra == ["team.raci-0", "team.raci-1", "team.raci-2", "team.raci-3"]

@@ -50,7 +50,7 @@ def group(tmp_path_factory, fixture_bank) -> Path:
 
 @pytest.fixture(scope="module")
 def loaded(group, fixture_bank):
-    return load_results(group, fixture_bank, workers=1)
+    return load_results(group, fixture_bank)
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def test_no_input_can_open_a_tag(tmp_path_factory, fixture_bank, name, text):
     write_participant(folder, "x", [record("beispiel.txt-01", text, 0.0)], key="p-1")
     doc = (folder / "p-1.json").read_text(encoding="utf-8").replace('"x"', _json(name), 1)
     (folder / "p-1.json").write_text(doc, encoding="utf-8")
-    loaded = load_results(folder, fixture_bank, workers=1)
+    loaded = load_results(folder, fixture_bank)
     markup = render_html(prepare_report(loaded, fixture_bank, charts=False))
     markup.encode("utf-8")
     allowed = {"html", "head", "meta", "title", "style", "body", "header", "h1", "p", "main",
@@ -198,6 +198,24 @@ def test_cli_reports_skipped_files_on_stderr_and_exits_0(group, tmp_path, capsys
     assert "kaputt.json: kein gültiges JSON" in stderr and "smmkit: Warnung:" in stderr
     assert "3 Teilnehmende, 1 Dateien übersprungen" in stdout
     assert (tmp_path / "csv" / "aufgabenanalyse.csv").exists()
+
+
+@pytest.mark.parametrize("stamp", ["0000-01-01T00:00:00+00:00", "9999-12-31T23:59:59-14:00"])
+def test_cli_reports_a_timestamp_outside_the_calendar_as_a_warning(tmp_path, capsys, stamp):
+    # Such a time once stopped the report with a traceback (the period is printed with
+    # strftime, which knows the years 1 to 9999 only); 9999-12-31T23:59:59-14:00 is 10000 in UTC.
+    root = str(Path(__file__).parent / "fixtures" / "valid")
+    folder, out = tmp_path / "gruppe", tmp_path / "bericht.html"
+    answers = [record("beispiel.sc-01", 0, 1.0), record("beispiel.tf-01", False, 1.0, minute=5)]
+    answers[0]["timestamp"] = stamp
+    write_participant(folder, "Zeit Reisende", answers, filename="zeit.json", layout=2)
+    code, stdout, stderr = run_cli(["results", "report", str(folder), "--out", str(out),
+                                    "--root", root], capsys)  # fmt: skip
+    assert code == 0 and "1 Teilnehmende" in stdout, stderr
+    assert "zeit.json: 1 Zeitstempel unlesbar" in stderr and "Traceback" not in stderr
+    page = out.read_text(encoding="utf-8")
+    assert "02.03.2026 – 02.03.2026" in page, "the period from the readable time"
+    assert "Zeitstempel unlesbar" in page, "the report lists the warning too"
 
 
 def test_cli_fails_clearly_for_a_missing_folder(tmp_path, capsys):

@@ -1,4 +1,4 @@
-"""Participant progress that is never lost.
+"""The one module that knows the participant/results file format: progress that is never lost.
 
 Every answer is appended to ``<results dir>/<participant key>.json`` under an inter-process
 lock and written atomically (temp file, fsync, ``os.replace``). Corrupt or unknown files are
@@ -8,8 +8,8 @@ File layout, version 2: ``answers`` holds one list per record field (``RECORD_FI
 n-th entry of every list belonging to the n-th answer. Version 1 files (``answers`` as a list
 of record objects) are still read, and written as version 2 with the next answer. In memory,
 and for every caller, a document holds its answers as a list of record dicts ("record form");
-only :func:`file_layout` and :func:`record_form` know the columns. (msgspec decodes the
-columns in about 60 % of the time of one object per answer: docs/results.md.)
+only :func:`file_layout` and :func:`record_form` know the columns (the results loader checks
+version 2 columns as they are, without building a dict per answer).
 """
 
 from __future__ import annotations

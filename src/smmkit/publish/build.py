@@ -44,7 +44,7 @@ from ..errors import BuildError, NotebookError
 if TYPE_CHECKING:  # nbformat takes ~1.3 s to import: only the workers need it
     import nbformat
 
-    from .pdf import PrinterPool
+    from .pdf import PdfPrinter
 
 HTML_EDITIONS = ("handout", "trainer")
 EDITIONS = ("handout", "trainer", "notebook", "exercise", "solution", "app", "workshop")
@@ -435,12 +435,12 @@ def build(options: BuildOptions, progress: Callable[[str, str], None] | None = N
             if needs_kernel:
                 executed_jobs.append(_Job(result, path, key, needs_kernel, pdfs))
         timings = _load_timings(build_dir / TIMINGS_FILE)
-        executed_jobs.sort(key=lambda job: -_estimate(job.path, timings))
+        executed_jobs.sort(key=lambda job: -expected_seconds(job.path, timings))
         # Two tabs: two documents print at once, so that few PDFs are left to print
         # when the last notebook has run.
-        from .pdf import PrinterPool
+        from .pdf import PdfPrinter
 
-        with PrinterPool(2, enabled=options.pdf) as printer:
+        with PdfPrinter(pages=2, enabled=options.pdf) as printer:
 
             def render_workshop_now() -> None:
                 if not workshop_stale:
@@ -496,7 +496,7 @@ def _load_timings(path: Path) -> dict[str, float]:
     return {k: v for k, v in timings.items() if isinstance(v, int | float)}
 
 
-def _estimate(notebook: Path, timings: dict[str, float]) -> float:
+def expected_seconds(notebook: Path, timings: dict[str, float]) -> float:
     """Expected execution seconds: the last build's, else guessed from the file size.
 
     The longest notebooks start first, so that no long one is left running alone at the end.
@@ -557,7 +557,7 @@ class _Context:
     options: BuildOptions
     progress: Callable[[str, str], None] | None
     new_cache: dict[str, str]
-    printer: PrinterPool
+    printer: PdfPrinter
 
 
 def _run_executions(

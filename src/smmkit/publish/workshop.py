@@ -27,7 +27,7 @@ from ..i18n import t
 from .templating import render
 
 if TYPE_CHECKING:
-    from .pdf import PdfPrinter, PrinterPool
+    from .pdf import PdfPrinter
 
 SCHEMA_VERSION = 1
 
@@ -828,14 +828,11 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def render_workshop(
-    root: Path, out_dir: Path, printer: PdfPrinter | PrinterPool | None = None
-) -> list[Path]:
+def render_workshop(root: Path, out_dir: Path, printer: PdfPrinter | None = None) -> list[Path]:
     """Write ``agenda-<name>.html`` and ``leitfaden-<module>.html`` (and PDFs with a printer).
 
     Checks agendas and guides first and raises ContentError listing every problem, so a broken
-    agenda never reaches paper. `printer` is an open :class:`smmkit.publish.pdf.PdfPrinter` or
-    :class:`smmkit.publish.pdf.PrinterPool`.
+    agenda never reaches paper. `printer` is an open :class:`smmkit.publish.pdf.PdfPrinter`.
     """
     root, out_dir = Path(root), Path(out_dir)
     problems = check_workshop(root)

@@ -19,8 +19,7 @@ from ..i18n import t
 from ..kernel.charts import figure_png
 from .analysis import completed_modules, completion, participant_profile
 from .figures import score_chart, self_assessment_chart
-from .loader import LoadedResults
-from .parsing import KEY_PATTERN
+from .loader import KEY_PATTERN, LoadedResults
 from .report import esc
 
 DEFAULT_MIN_COMPLETION = 0.8
@@ -148,7 +147,7 @@ def build_certificates(
     people = loaded.participants.sort_values("participant_key")
     certificates = []
     for key, name in zip(people["participant_key"], people["participant"], strict=True):
-        if not KEY_PATTERN.match(key):  # pragma: no cover - the loader only keeps safe keys
+        if not KEY_PATTERN.fullmatch(key):  # pragma: no cover - the loader only keeps safe keys
             raise ValueError(f"unsafe participant key {key!r}")
         titles = [
             bank.modules[m].title for m in completed_modules(done, key, options.min_completion)

@@ -12,8 +12,7 @@ from ..bank import find_root, load_bank
 from ..bank.validate import Bank
 from ..i18n import t
 from .certificates import CertificateOptions, build_certificates, write_certificates
-from .loader import LoadedResults, ResultsError, load_results
-from .parsing import display_name
+from .loader import LoadedResults, ResultsError, display_name, load_results
 from .report import ReportFiles, prepare_report, write_report
 
 
@@ -21,13 +20,12 @@ def load_checked(results_dir: Path, bank: Bank, stderr: TextIO) -> LoadedResults
     """Load, print every warning to stderr, and fail only if no file was usable."""
     loaded = load_results(results_dir, bank)
     for warning in loaded.warnings:
-        print(f"smmkit: Warnung: {warning}", file=stderr)
+        print(t("results.command.warning", warning=warning), file=stderr)
     if not loaded.valid_files:
         raise ResultsError(
-            f"Im Ordner {display_name(str(results_dir))} wurde keine gültige Ergebnisdatei "
-            f"gefunden ({len(loaded.files)} Dateien geprüft, {len(loaded.skipped_files)} "
-            "übersprungen)."
-        )
+            t("results.error.no_valid_file", folder=display_name(str(results_dir)),
+              checked=len(loaded.files), skipped=len(loaded.skipped_files))
+        )  # fmt: skip
     return loaded
 
 
@@ -54,14 +52,15 @@ def run_report(
     data = prepare_report(loaded, bank, anonymise=request.anonymise)
     files = write_report(data, request.out, pdf=request.pdf, csv_dir=request.csv_dir)
     print(
-        f"Bericht: {files.html} ({len(loaded.participants)} Teilnehmende, "
-        f"{len(loaded.skipped_files)} Dateien übersprungen)",
+        t("results.command.report_written", file=files.html,
+          participants=len(loaded.participants), skipped=len(loaded.skipped_files)),
         file=stdout,
-    )
+    )  # fmt: skip
     if files.pdf:
-        print(f"PDF: {files.pdf}", file=stdout)
+        print(t("results.command.pdf_written", file=files.pdf), file=stdout)
     if files.csvs:
-        print(f"CSV: {len(files.csvs)} Dateien in {request.csv_dir}", file=stdout)
+        print(t("results.command.csv_written", count=len(files.csvs), folder=request.csv_dir),
+              file=stdout)  # fmt: skip
     return files
 
 
@@ -72,9 +71,7 @@ def parse_day(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ResultsError(
-            f"Ungültiges Datum {text!r}: bitte im Format JJJJ-MM-TT angeben."
-        ) from None
+        raise ResultsError(t("results.error.bad_date", text=repr(text))) from None
 
 
 @dataclass
@@ -104,9 +101,7 @@ def run_certificates(
     paths = write_certificates(certificates, request.out, options)
     without = [c.name for c in certificates if not c.modules]
     if without:
-        print(
-            f"smmkit: Hinweis: {len(without)} Bescheinigung(en) ohne abgeschlossenes Modul.",
-            file=stderr,
-        )
-    print(f"{len(paths)} Teilnahmebescheinigungen in {request.out}", file=stdout)
+        print(t("results.command.without_modules", count=len(without)), file=stderr)
+    print(t("results.command.certificates_written", count=len(paths), folder=request.out),
+          file=stdout)  # fmt: skip
     return paths

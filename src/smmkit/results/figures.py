@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from ..bank.models import COMPETENCIES
 from ..i18n import t
 from ..kernel.charts import RATING_COLOURS, radar, readable_on
-from .catalog import RATINGS
+from .loader import RATINGS
 
 MAX_HEATMAP_ROWS = 40  # more participants: show how many reached each completion band
 BAND_COUNT = 5

@@ -137,9 +137,10 @@ class ScenarioPlayer(W.VBox):
         lines = []
         for step in self.run.steps:
             choice = self.scenario.node(step.node_id).choices[step.choice_index]
+            signed = f"{choice.score:+g}".replace("-", "−")
+            points = t("scenario.choice_points", points=signed)
             lines.append(
-                f"<li><b>{html.escape(choice.text)}</b> ({format_points(choice.score)}): "
-                f"{md(choice.feedback).strip()}</li>"
+                f"<li><b>{html.escape(choice.text)}</b> ({points}){md(choice.feedback).strip()}</li>"
             )
         return f"<p><b>{t('scenario.decisions')}</b></p><ol>{''.join(lines)}</ol>"
 
