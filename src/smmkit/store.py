@@ -167,7 +167,7 @@ def set_participant(name: str) -> Participant:
         "name": participant.name,
         "key": participant.key,
     }
-    _atomic_write(_participant_path(), _dump(document))
+    atomic_write(_participant_path(), _dump(document))
     return participant
 
 
@@ -401,8 +401,17 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write via temp file in the same folder, fsync, ``os.replace``, fsync the folder."""
+def atomic_write(path: Path, data: bytes | str) -> Path:
+    """Write `data` (text as UTF-8) to `path` so that it is never seen half-written.
+
+    The data goes to a temporary file in the same folder, is flushed to disk and renamed
+    over `path` (``os.replace``), and the folder is synced. If anything fails, the previous
+    file stays as it was and the temporary file is removed. An existing file keeps its
+    mode; replacing a hard link leaves the other names of the old file untouched. The
+    kit writes every file a user keeps this way: results, reports, CSVs, PDFs.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _file_mode(path)
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
@@ -422,6 +431,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
             temp_path.unlink()
         raise
     _fsync_directory(path.parent)
+    return path
 
 
 def _move_aside(path: Path) -> Path:
@@ -507,7 +517,7 @@ class ProgressStore:
             document["participant"] = {"name": self.participant.name, "key": self.participant.key}
             document["updated"] = record.timestamp
             self._remove_stale_temp_files()
-            _atomic_write(self.path, _dump(file_layout(document)))
+            atomic_write(self.path, _dump(file_layout(document)))
         return record
 
     def records(self) -> list[AnswerRecord]:
