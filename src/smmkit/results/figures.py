@@ -1,12 +1,15 @@
-"""Charts of the trainer report and dashboard: functions returning (Figure, German alt text)."""
+"""Charts of the trainer report, certificates and dashboard: functions returning
+(Figure, German alt text); :func:`drawn` turns one into a :class:`Chart` for a page."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import math
 import textwrap
 import warnings
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -15,7 +18,7 @@ from matplotlib.figure import Figure
 
 from ..bank.models import COMPETENCIES
 from ..i18n import t
-from ..kernel.charts import RATING_COLOURS, radar, readable_on
+from ..kernel.charts import RATING_COLOURS, figure_png, radar, readable_on
 from .loader import RATINGS
 from .tables import PERCENT, SCALE, format_value
 
@@ -34,6 +37,28 @@ def quiet_glyphs() -> Iterator[None]:
             "ignore", message=r"Glyph .* missing from font", category=UserWarning
         )
         yield
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A drawn chart: PNG bytes and the German alt text that says what it shows."""
+
+    png: bytes
+    alt: str
+
+    @property
+    def data_uri(self) -> str:
+        """The PNG as a ``data:`` URL, for an ``<img>`` in an offline page."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def drawn(made: tuple[Figure, str] | None, dpi: int = 100) -> Chart | None:
+    """The (figure, alt text) a chart function returned as a PNG Chart; None stays None."""
+    if made is None:
+        return None
+    figure, alt = made
+    with quiet_glyphs():
+        return Chart(figure_png(figure, dpi=dpi), alt)
 
 
 def text_colour(share: float) -> str:
