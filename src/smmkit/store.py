@@ -1,9 +1,9 @@
 """The one module that knows the participant/results file format: progress that is never lost.
 
 Every answer is appended to ``<results dir>/<participant key>.json`` under an inter-process
-lock and written atomically (:func:`atomic_write`: temp file, fsync, ``os.replace``; the kit
-writes every file a user keeps this way). Corrupt or unknown files are moved aside, never
-overwritten. What participants and trainers read (name checks, warnings, why a file cannot
+lock and written atomically (:func:`atomic_write`: temp file, fsync, ``os.replace``; the
+kit's other single files are written the same way). Corrupt or unknown files are moved
+aside, never overwritten. What participants and trainers read (name checks, warnings, why a file cannot
 be read) comes from the message catalogue, ``locales/<lang>/store.yaml``.
 
 File layout, version 2: ``answers`` holds one list per record field (``RECORD_FIELDS``), the
@@ -403,8 +403,10 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
     The data goes to a temporary file in the same folder, is flushed to disk and renamed
     over `path` (``os.replace``), and the folder is synced. If anything fails, the previous
     file stays as it was and the temporary file is removed. An existing file keeps its
-    mode; replacing a hard link leaves the other names of the old file untouched. The
-    kit writes every file a user keeps this way: results, reports, CSVs, PDFs.
+    mode; replacing a hard link leaves the other names of the old file untouched. Results
+    files, the report with its CSVs, printed PDFs (certificates too), workshop pages,
+    progress exports and the build cache are written this way; the build swaps its other
+    outputs in as whole folders.
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
