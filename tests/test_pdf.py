@@ -130,16 +130,20 @@ def test_a_missing_file_names_the_file(tmp_path):
         printer.print(tmp_path / "fehlt.html", tmp_path / "fehlt.pdf", "T", "A")
 
 
-def test_a_browser_that_dies_gives_an_error_instead_of_hanging(tmp_path, monkeypatch):
+def test_a_browser_that_dies_gives_an_error_and_leaves_the_previous_pdf(tmp_path, monkeypatch):
     pid_file = tmp_path / "chromium.pid"
     wrapper = tmp_path / "chromium"
     wrapper.write_text(f'#!/bin/sh\necho $$ > {pid_file}\nexec {find_chromium()} "$@"\n')
     wrapper.chmod(0o755)
     monkeypatch.setenv("SMMKIT_CHROMIUM", str(wrapper))
     source = _page(tmp_path, "a.html", "<h1>A</h1>")
+    target = tmp_path / "out" / "a.pdf"
     with PdfPrinter() as printer:
-        printer.print(source, tmp_path / "erst.pdf", "T", "A")
+        previous = printer.print(source, target, "T", "A").read_bytes()
         os.kill(int(pid_file.read_text()), signal.SIGKILL)  # the wrapper execs: this is chromium
         with pytest.raises(BuildError, match="chromium could not print"):
-            printer.print(source, tmp_path / "a.pdf", "T", "A")
-    assert not (tmp_path / "a.pdf").exists()
+            printer.print(source, target, "T", "A")
+        with pytest.raises(BuildError, match="chromium could not print"):
+            printer.print(source, tmp_path / "out" / "b.pdf", "T", "A")
+    assert target.read_bytes() == previous, "a failed print keeps the previous PDF"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["a.pdf"], "no partial files"

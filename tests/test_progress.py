@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import smmkit.store as progress_module
+from smmkit.cli import main
 from smmkit.store import (
     CSV_COLUMNS,
     RECORD_FIELDS,
@@ -33,6 +34,7 @@ from smmkit.store import (
     ProgressStore,
     ProgressWarning,
     answer_rows,
+    atomic_write,
     config_dir,
     export_csv,
     file_layout,
@@ -335,6 +337,41 @@ def test_export_csv_tidy_table(store: ProgressStore) -> None:
     assert (rows[1]["score"], rows[1]["max_score"], rows[1]["phase"]) == ("", "", "")
     assert json.loads(rows[1]["answer"]) == {"skala": 4}
     assert len(answer_rows(store.export())) == 2
+
+
+def test_exported_file_is_replaced_whole_or_not_at_all(
+    store: ProgressStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`smmkit progress --out` writes through atomic_write: a failed rename (full disk,
+    lost network share) keeps the previous export and leaves no temporary file."""
+    out = tmp_path / "export" / "antworten.csv"
+    store.record("q1", "Grüße", 1, 1)
+    args = ["progress", "--participant", "Jörg Müller", "--format", "csv", "--out", str(out)]
+    assert main(args) == 0
+    previous = out.read_bytes()
+    assert previous.decode("utf-8") == export_csv(store.export())
+    os.chmod(out, 0o640)
+    store.record("q2", "B", 0, 1)
+
+    def fail(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch, pytest.raises(OSError, match="No space left"):
+        patch.setattr(os, "replace", fail)
+        main(args)
+    assert out.read_bytes() == previous
+    assert [p.name for p in out.parent.iterdir()] == [out.name]
+    assert main(args) == 0
+    assert out.read_text(encoding="utf-8") == export_csv(store.export())
+    assert out.stat().st_mode & 0o777 == 0o640, "a replaced file keeps its permissions"
+
+
+def test_atomic_write_takes_text_or_bytes_and_makes_the_folder(tmp_path: Path) -> None:
+    target = tmp_path / "neu" / "bericht.html"
+    assert atomic_write(target, "Grüße\n") == target
+    assert target.read_bytes() == "Grüße\n".encode()
+    atomic_write(target, b"\x00\x01")
+    assert target.read_bytes() == b"\x00\x01"
 
 
 # --- corrupt files ---------------------------------------------------------------------------

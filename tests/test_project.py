@@ -51,7 +51,8 @@ def test_every_third_party_import_is_a_declared_dependency():
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = {_name(r) for r in project["dependencies"]}
     imported = set()
-    for path in (REPO / "src" / "smmkit").rglob("*.py"):
+    package = REPO / "src" / "smmkit"
+    for path in [*package.rglob("*.py"), *package.rglob("*.j2")]:
         for match in re.finditer(
             r"^\s*(?:from|import) ([A-Za-z_]\w*)", path.read_text(encoding="utf-8"), re.M
         ):
@@ -87,13 +88,13 @@ def test_console_script_runs():
     assert out.stdout.startswith("smmkit ")
 
 
-def test_message_catalog_covers_every_key_used_in_code():
+def test_message_catalog_covers_every_key_used_in_code_and_templates():
     from smmkit.i18n import catalog
 
     keys = set(catalog("de"))
     used = set()
-    sources = (REPO / "src" / "smmkit").rglob("*")
-    for path in (p for p in sources if p.suffix in (".py", ".j2")):  # code and templates
+    package = REPO / "src" / "smmkit"
+    for path in [*package.rglob("*.py"), *package.rglob("*.j2")]:
         used.update(
             re.findall(
                 r"""\bt\(\s*f?["']([a-z_]+\.[a-z_.]+)["']""", path.read_text(encoding="utf-8")

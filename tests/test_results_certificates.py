@@ -12,12 +12,7 @@ from results_support import pdf_info, pdf_text, record, write_participant
 
 from smmkit.cli import main
 from smmkit.results import load_results
-from smmkit.results.certificates import (
-    CertificateOptions,
-    build_certificates,
-    certificate_html,
-    german_date,
-)
+from smmkit.results.certificates import CertificateOptions, build_certificates, certificate_html
 
 ALL_SCORED = ["beispiel.sc-01", "beispiel.mc-01", "beispiel.tf-01", "beispiel.ord-01",
               "beispiel.mat-01", "beispiel.gap-01", "beispiel.num-01", "beispiel.txt-01",
@@ -54,7 +49,15 @@ def test_certificate_html_escapes_everything():
         assert raw not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and 'lang="de"' in page
     assert "2. März 2026" in page
-    assert german_date(date(2026, 12, 24)) == "24. Dezember 2026"
+    christmas = CertificateOptions("Workshop", date(2026, 12, 24))
+    assert "am 24. Dezember 2026 am Workshop" in certificate_html("Anna", [], christmas)
+
+
+def test_names_lose_control_and_bidi_characters():
+    options = CertificateOptions("Workshop\u202e", date(2026, 3, 2), trainer="K\u2066äthe")
+    page = certificate_html("An\u202ena\u0007", ["Modul\u200f"], options)
+    assert ">Anna<" in page and "„Workshop“" in page and "Käthe" in page and ">Modul<" in page
+    assert not any(char in page for char in "\u202e\u2066\u0007\u200f")
 
 
 def test_only_completed_modules_are_listed(folder, fixture_bank):

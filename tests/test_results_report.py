@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import subprocess
 from html.parser import HTMLParser
@@ -12,13 +13,21 @@ import pytest
 from helpers import require_pdf_tools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 from results_support import pdf_info, pdf_text, record, write_participant
 
 from smmkit.bank.scenarios import ScenarioRun
 from smmkit.cli import main
+from smmkit.publish.templating import visible_text
 from smmkit.results import load_results
 from smmkit.results.pseudonyms import pseudonym
-from smmkit.results.report import prepare_report, render_html, write_csv, write_report
+from smmkit.results.report import (
+    prepare_report,
+    render_html,
+    write_csv,
+    write_csvs,
+    write_report,
+)
 
 EVIL_NAME = '<script>alert("name")</script>'
 EVIL_TEXT = "<img src=x onerror=alert(1)> Es tut uns leid, bitte schreiben Sie eine Nachricht."
@@ -104,8 +113,8 @@ def test_report_is_german_offline_and_accessible(html_text):
 
 def test_names_and_answers_are_always_escaped(html_text):
     assert EVIL_NAME not in html_text and "<img src=x" not in html_text
-    assert "&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;" in html_text
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html_text
+    assert escape(EVIL_NAME) in html_text, "shown as text"
+    assert escape(EVIL_TEXT) in html_text
     assert "Jörg Müller" in html_text, "the trainer sees real names by default"
 
 
@@ -129,6 +138,7 @@ def test_no_input_can_open_a_tag(tmp_path_factory, fixture_bank, name, text):
                "tbody", "td", "figure", "img", "figcaption", "footer", "caption", "ul", "li",
                "small", "br", "b"}  # fmt: skip
     assert set(parse(markup).tags) <= allowed
+    assert visible_text(markup) == markup, "no control or bidi character reaches the page"
 
 
 def _json(value: str) -> str:
@@ -143,7 +153,7 @@ def test_anonymised_report_and_csvs_contain_no_real_name(loaded, fixture_bank, t
     outputs = [files.html.read_text(encoding="utf-8")]
     outputs += [p.read_text(encoding="utf-8-sig") for p in files.csvs]
     keys = list(loaded.participants["participant_key"])
-    forbidden = [*PEOPLE, "Jörg", "Müller", "Schäfer", 'alert("name', "alert(&quot;name"]
+    forbidden = [*PEOPLE, "Jörg", "Müller", "Schäfer", 'alert("name', escape('alert("name')]
     forbidden += [*keys, "joerg", "mueller"]
     forbidden += [k.rsplit("-", 1)[0] for k in keys]  # the name slug inside the key
     for text in outputs:
@@ -167,6 +177,27 @@ def test_csv_export_writes_one_german_csv_per_table(loaded, fixture_bank, tmp_pa
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM so that Excel shows umlauts"
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
     assert rows[0][0] == "Kompetenz" and rows[1][1] == "2,0000"
+
+
+def test_a_failed_write_keeps_the_previous_report_and_csvs(loaded, fixture_bank, tmp_path,
+                                                          monkeypatch):  # fmt: skip
+    out, csv_dir = tmp_path / "bericht.html", tmp_path / "csv"
+    files = write_report(prepare_report(loaded, fixture_bank, charts=False), out, csv_dir=csv_dir)
+    previous = {path: path.read_bytes() for path in [files.html, *files.csvs]}
+    anonymised = prepare_report(loaded, fixture_bank, anonymise=True, charts=False)
+    listing = sorted(tmp_path.rglob("*"))
+
+    def fail(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch, pytest.raises(OSError, match="No space left"):
+        patch.setattr(os, "replace", fail)
+        write_report(anonymised, out, csv_dir=csv_dir)
+    with monkeypatch.context() as patch, pytest.raises(OSError, match="No space left"):
+        patch.setattr(os, "replace", fail)
+        write_csvs(anonymised, csv_dir)
+    assert {path: path.read_bytes() for path in previous} == previous
+    assert sorted(tmp_path.rglob("*")) == listing, "no temporary file is left"
 
 
 def test_csv_cells_cannot_run_as_formulas(tmp_path):

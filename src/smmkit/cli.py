@@ -167,7 +167,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         else json.dumps(progress.file_layout(document), indent=1, ensure_ascii=False)
     )
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        progress.atomic_write(Path(args.out), text)
         print(f"wrote {len(document['answers'])} answers of {person.name} to {args.out}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

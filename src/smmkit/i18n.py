@@ -76,15 +76,16 @@ def _locale() -> str:
     return _LOCALES.get(current_lang(), current_lang())
 
 
-def number(value: float, digits: int | None = None) -> str:
+def number(value: float, digits: int | None = None, grouping: bool = True) -> str:
     """A number as people of the current language write it: 1.234,5 in German.
 
     `digits` fixes the decimals; without it, up to three are shown and trailing zeros dropped.
+    `grouping=False` leaves out the thousands separator (1234,5), as people type numbers.
     """
     from babel.numbers import format_decimal
 
     pattern = None if digits is None else f"#,##0.{'0' * digits}" if digits else "#,##0"
-    return format_decimal(value, format=pattern, locale=_locale())
+    return format_decimal(value, format=pattern, locale=_locale(), group_separator=grouping)
 
 
 def percent(share: float, digits: int = 0) -> str:
@@ -100,3 +101,10 @@ def date(value: object, style: str = "medium") -> str:
     from babel.dates import format_date
 
     return format_date(value, format=style, locale=_locale())
+
+
+def time(value: object, style: str = "short") -> str:
+    """The time of day of a datetime in the current language: 14:05 (short, German)."""
+    from babel.dates import format_time
+
+    return format_time(value, format=style, locale=_locale())

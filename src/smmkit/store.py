@@ -1,8 +1,10 @@
 """The one module that knows the participant/results file format: progress that is never lost.
 
 Every answer is appended to ``<results dir>/<participant key>.json`` under an inter-process
-lock and written atomically (temp file, fsync, ``os.replace``). Corrupt or unknown files are
-moved aside, never overwritten.
+lock and written atomically (:func:`atomic_write`: temp file, fsync, ``os.replace``; the
+kit's other single files are written the same way). Corrupt or unknown files are moved
+aside, never overwritten. What participants and trainers read (name checks, warnings, why a file cannot
+be read) comes from the message catalogue, ``locales/<lang>/store.yaml``.
 
 File layout, version 2: ``answers`` holds one list per record field (``RECORD_FIELDS``), the
 n-th entry of every list belonging to the n-th answer. Version 1 files (``answers`` as a list
@@ -37,6 +39,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from .errors import SmmkitError
+from .i18n import number, t
 
 FORMAT = "smmkit-results"
 VERSION = 2  # answers as columns; version 1 (a list of records) is still read
@@ -44,9 +47,6 @@ READABLE_VERSIONS = (1, 2)
 RECORD_FIELDS = (
     "item_id", "answer", "score", "max_score", "attempt", "timestamp", "module", "phase",
 )  # fmt: skip
-# Why a file's answers are unusable as a whole (German, shown to participants and trainers).
-NO_ANSWER_LIST = "Antwortliste fehlt"
-BAD_ANSWER_COLUMNS = "Antwortspalten fehlen oder sind unterschiedlich lang"
 PARTICIPANT_FORMAT = "smmkit-participant"
 PARTICIPANT_VERSION = 1
 PARTICIPANT_FILE = "participant.json"
@@ -65,12 +65,6 @@ CSV_COLUMNS = (
     "answer",
 )
 
-_MSG_EMPTY = "Bitte geben Sie einen Namen oder ein Pseudonym ein."
-_MSG_TOO_LONG = f"Der Name ist zu lang. Bitte verwenden Sie höchstens {MAX_NAME_LENGTH} Zeichen."
-_MSG_CONTROL = (
-    "Der Name enthält unzulässige Steuerzeichen. Bitte verwenden Sie nur Buchstaben, "
-    "Ziffern, Leer- und Satzzeichen."
-)
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -113,12 +107,12 @@ def normalize_name(name: str) -> str:
         raise TypeError(f"name must be a str, not {type(name).__name__}")
     text = unicodedata.normalize("NFC", name).strip()
     if not text:
-        raise ValueError(_MSG_EMPTY)
+        raise ValueError(t("store.name.empty"))
     if any(_is_forbidden(char) for char in text):
-        raise ValueError(_MSG_CONTROL)
+        raise ValueError(t("store.name.control"))
     text = " ".join(text.split())
     if len(text) > MAX_NAME_LENGTH:
-        raise ValueError(_MSG_TOO_LONG)
+        raise ValueError(t("store.name.too_long", limit=MAX_NAME_LENGTH))
     return text
 
 
@@ -167,7 +161,7 @@ def set_participant(name: str) -> Participant:
         "name": participant.name,
         "key": participant.key,
     }
-    _atomic_write(_participant_path(), _dump(document))
+    atomic_write(_participant_path(), _dump(document))
     return participant
 
 
@@ -186,10 +180,7 @@ def get_participant() -> Participant | None:
     except (ValueError, TypeError, KeyError, RecursionError):
         with contextlib.suppress(FileNotFoundError):
             moved = _move_aside(path)
-            _warn(
-                f"Die Teilnehmerdatei {path} war ungültig und wurde nach {moved} verschoben. "
-                "Bitte geben Sie Ihren Namen oder Ihr Pseudonym erneut ein."
-            )
+            _warn(t("store.moved.participant", path=path, moved=moved))
         return None
 
 
@@ -309,40 +300,45 @@ def record_form(answers: Any, version: Any) -> list | None:
 
 
 def version_problem(version: Any) -> str | None:
-    """German reason why a results file of `version` cannot be read, or None."""
+    """The reason (in the current language) why a results file of `version` cannot be
+    read, or None."""
     if isinstance(version, bool) or not isinstance(version, int):
-        return "ungültige Formatversion"
+        return t("store.problem.bad_version")
     if version > VERSION:
-        return (
-            f"Formatversion {version} stammt aus einer neueren smmkit-Version "
-            f"(unterstützt: {', '.join(map(str, READABLE_VERSIONS))})"
-        )
+        supported = ", ".join(map(str, READABLE_VERSIONS))
+        return t("store.problem.newer_version", version=version, supported=supported)
     if version not in READABLE_VERSIONS:
-        return f"unbekannte Formatversion {version}"
+        return t("store.problem.unknown_version", version=version)
     return None
 
 
+def answers_problem(version: int) -> str:
+    """The reason why a readable `version`'s answers are unusable as a whole: version 1
+    without a list of answers, version 2 without one list per field of one length."""
+    return t("store.problem.no_answer_list" if version == 1 else "store.problem.bad_answer_columns")
+
+
 def _document_problem(document: Any, key: str) -> str | None:
-    """German reason why ``document`` (as read from disk) is unusable, or None; turns a
+    """The reason why ``document`` (as read from disk) is unusable, or None; turns a
     valid document's answers into record form (in place)."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        return "kein smmkit-Ergebnisformat"
+        return t("store.problem.not_results")
     problem = version_problem(document.get("version"))
     if problem is not None:
         return problem
     participant = document.get("participant")
     if not isinstance(participant, dict) or participant.get("key") != key:
-        return "Teilnehmerangaben fehlen oder passen nicht zum Dateinamen"
+        return t("store.problem.participant")
     if not isinstance(document.get("created"), str) or not isinstance(document.get("updated"), str):
-        return "Zeitstempel fehlen"
+        return t("store.problem.timestamps")
     answers = record_form(document.get("answers"), document["version"])
     if answers is None:
-        return NO_ANSWER_LIST if document["version"] == 1 else BAD_ANSWER_COLUMNS
+        return answers_problem(document["version"])
     try:
         for record in answers:
             AnswerRecord.from_dict(record)
     except (KeyError, TypeError, ValueError) as exc:
-        return f"ungültiger Antworteintrag ({exc})"
+        return t("store.problem.bad_record", error=exc)
     document["answers"] = answers
     return None
 
@@ -401,8 +397,19 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write via temp file in the same folder, fsync, ``os.replace``, fsync the folder."""
+def atomic_write(path: Path, data: bytes | str) -> Path:
+    """Write `data` (text as UTF-8) to `path` so that it is never seen half-written.
+
+    The data goes to a temporary file in the same folder, is flushed to disk and renamed
+    over `path` (``os.replace``), and the folder is synced. If anything fails, the previous
+    file stays as it was and the temporary file is removed. An existing file keeps its
+    mode; replacing a hard link leaves the other names of the old file untouched. Results
+    files, the report with its CSVs, printed PDFs (certificates too), workshop pages,
+    progress exports and the build cache are written this way; the build swaps its other
+    outputs in as whole folders.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _file_mode(path)
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
@@ -422,13 +429,14 @@ def _atomic_write(path: Path, data: bytes) -> None:
             temp_path.unlink()
         raise
     _fsync_directory(path.parent)
+    return path
 
 
 def _move_aside(path: Path) -> Path:
     """Rename ``<stem>.json`` to a unique ``<stem>.corrupt-<UTC>.json``; never overwrites."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    for number in count(1):
-        suffix = "" if number == 1 else f"-{number}"
+    for tries in count(1):
+        suffix = "" if tries == 1 else f"-{tries}"
         target = path.with_name(f"{path.stem}.corrupt-{stamp}{suffix}.json")
         try:
             os.link(path, target)  # fails atomically if target exists
@@ -486,7 +494,7 @@ class ProgressStore:
         max_score = _check_score("max_score", max_score)
         module = _check_optional_str("module", module)
         phase = _check_optional_str("phase", phase)
-        with self._locked("Ihre Antwort wurde nicht gespeichert."):
+        with self._locked(t("store.not_saved")):
             document = self._load()
             previous = [
                 entry["attempt"]
@@ -507,7 +515,7 @@ class ProgressStore:
             document["participant"] = {"name": self.participant.name, "key": self.participant.key}
             document["updated"] = record.timestamp
             self._remove_stale_temp_files()
-            _atomic_write(self.path, _dump(file_layout(document)))
+            atomic_write(self.path, _dump(file_layout(document)))
         return record
 
     def records(self) -> list[AnswerRecord]:
@@ -526,7 +534,7 @@ class ProgressStore:
     def export(self) -> dict[str, Any]:
         """The whole document in record form (a fresh, unsaved one if there is no file yet);
         :func:`file_layout` turns it into what the file holds."""
-        with self._locked("Ihre bisherigen Antworten konnten nicht gelesen werden."):
+        with self._locked(t("store.not_read")):
             return self._load()
 
     @contextlib.contextmanager
@@ -536,9 +544,9 @@ class ProgressStore:
         try:
             lock.acquire(timeout=self.lock_timeout, poll_interval=_POLL_INTERVAL)
         except Timeout as exc:
+            seconds = number(self.lock_timeout)
             raise ProgressLockError(
-                f"Die Ergebnisdatei {self.path} ist seit {self.lock_timeout:g} Sekunden "
-                f"gesperrt. {consequence} Bitte versuchen Sie es erneut."
+                t("store.locked", path=self.path, seconds=seconds, consequence=consequence)
             ) from exc
         try:
             yield
@@ -554,16 +562,13 @@ class ProgressStore:
         try:
             document = _parse(raw)
         except (ValueError, RecursionError):
-            problem = "kein gültiges JSON"
+            problem = t("store.problem.bad_json")
         else:
             problem = _document_problem(document, self.participant.key)
         if problem is None:
             return document
         moved = _move_aside(self.path)
-        _warn(
-            f"Die Ergebnisdatei {self.path} ist nicht lesbar ({problem}) und wurde unverändert "
-            f"nach {moved} verschoben. Es wird eine neue Ergebnisdatei angelegt."
-        )
+        _warn(t("store.moved.results", path=self.path, problem=problem, moved=moved))
         return _new_document(self.participant)
 
     def _remove_stale_temp_files(self) -> None:

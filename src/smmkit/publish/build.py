@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError, NotebookError
+from ..store import atomic_write
 
 if TYPE_CHECKING:  # nbformat takes ~1.3 s to import: only the workers need it
     import nbformat
@@ -506,9 +507,7 @@ def expected_seconds(notebook: Path, timings: dict[str, float]) -> float:
 
 
 def _write_cache(path: Path, cache: dict[str, Any]) -> None:
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(cache, indent=1, sort_keys=True), encoding="utf-8")
-    temporary.replace(path)
+    atomic_write(path, json.dumps(cache, indent=1, sort_keys=True))
 
 
 def _tick(progress: Callable[[str, str], None] | None, notebook: str, edition: str) -> None:

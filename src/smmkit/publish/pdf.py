@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import BuildError
 from ..i18n import t
+from ..store import atomic_write
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -145,7 +146,8 @@ class PdfPrinter:
         self, source: Path, target: Path, title: str, edition: str, header_footer: bool = True
     ) -> Future[Path]:
         """Print `source` to `target` (A4) as soon as a tab is free; `header_footer=False` for
-        one-page documents such as certificates, which carry their own layout."""
+        one-page documents such as certificates, which carry their own layout. The PDF
+        replaces `target` only when it is complete (:func:`smmkit.store.atomic_write`)."""
         if not self.enabled:
             raise RuntimeError("this build makes no PDFs")
         loop = self._ensure_started()
@@ -170,8 +172,7 @@ class PdfPrinter:
             await tab.goto(source.resolve().as_uri(), timeout=LOAD_TIMEOUT_MS)
             if header_footer:
                 await tab.add_style_tag(content=page_margin_css(title, edition))
-            await tab.pdf(
-                path=str(target),
+            pdf = await tab.pdf(
                 format="A4",
                 print_background=True,
                 prefer_css_page_size=True,
@@ -179,9 +180,8 @@ class PdfPrinter:
                 margin={side: f"{mm}mm" for side, mm in MARGINS_MM.items()},
             )
         except PlaywrightError as exc:
-            target.unlink(missing_ok=True)
             reason = str(exc).strip().splitlines()[0]
             raise BuildError(f"{source}: chromium could not print it ({reason})") from None
         finally:
             self._tabs.put_nowait(tab)
-        return target
+        return await asyncio.to_thread(atomic_write, target, pdf)

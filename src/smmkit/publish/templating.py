@@ -4,25 +4,26 @@
 
 Templates live in a ``templates/`` folder of the subpackage that uses them, and a template's
 name starts with that subpackage: ``publish/paper/item.html.j2`` is
-``smmkit/publish/templates/paper/item.html.j2``. A subpackage gets a ``templates/`` folder
-and its templates are found; nothing here changes (``results/report.html.j2`` would be
-``smmkit/results/templates/report.html.j2``, ``exercises/raci/paper.html.j2`` is
-``smmkit/exercises/raci/templates/paper.html.j2``). :func:`macros` gives a template's
-macros as functions, for widgets that fill many small parts. Templates may include and extend templates of
-other subpackages by the same names. Stylesheets are ``.css`` files next to the templates,
+``smmkit/publish/templates/paper/item.html.j2``, ``exercises/raci/paper.html.j2`` is
+``smmkit/exercises/raci/templates/paper.html.j2``. A subpackage gets a ``templates/`` folder
+and its templates are found; nothing here changes. Templates may include and extend templates
+of other subpackages by the same names; :func:`macros` gives a template's macros as functions,
+for widgets that fill many small parts. Stylesheets are ``.css`` files next to the templates,
 inlined with ``{% include %}``, so every page is one self-contained file; the globs in
 ``[tool.setuptools.package-data]`` install both.
 
-The escaping policy: every ``{{ value }}`` is escaped. Authored Markdown goes through the
-``md`` filter (trusted bank and guide texts, HTML marked safe; ``md_inline`` for one line
-without its paragraph); a template's output put into
-another template is wrapped in ``Markup`` by its caller. Numbers, percentages and dates go
-through the ``number``, ``percent`` and ``date`` filters (Babel, in the current language,
+The escaping policy: every ``{{ value }}`` is escaped, and text loses control and
+bidi-override characters on the way (:func:`visible_text`: they could disguise what a name
+or an answer says). Authored Markdown goes through the ``md`` filter (trusted bank and guide
+texts, HTML marked safe; ``md_inline`` for one line without its paragraph); a template's
+output put into another template is wrapped in ``Markup`` by its caller. Numbers, percentages, dates and times of day go through the
+``number``, ``percent``, ``date`` and ``time`` filters (Babel, in the current language,
 ``smmkit.i18n``); messages through the global ``t``.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -40,6 +41,22 @@ from markupsafe import Markup
 
 from .. import i18n
 from ..markup import md
+
+_INVISIBLE = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200e\u200f]"
+)
+
+
+def visible_text(text: str) -> str:
+    """`text` without control and bidi-override characters (tabs and line breaks stay)."""
+    return _INVISIBLE.sub("", text)
+
+
+def _finalize(value: Any) -> Any:
+    """What ``{{ value }}`` prints before escaping: text made visible, markup as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible_text(value)
+    return value
 
 
 def _markdown(text: str | None) -> Markup:
@@ -77,6 +94,7 @@ def environment() -> Environment:
     env = Environment(
         loader=_loader("smmkit", resources.files("smmkit")),
         autoescape=True,
+        finalize=_finalize,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -87,6 +105,7 @@ def environment() -> Environment:
         number=i18n.number,
         percent=i18n.percent,
         date=i18n.date,
+        time=i18n.time,
     )
     env.globals["t"] = i18n.t
     return env

@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 from ..bank.loader import LocatedDocument, read_yaml
 from ..errors import ContentError, Problem
 from ..i18n import t
+from ..store import atomic_write
 from .templating import render
 
 if TYPE_CHECKING:
@@ -820,14 +821,6 @@ def guide_html(markdown_path: Path) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _write(path: Path, text: str) -> Path:
-    """Write via a temporary file and rename: a hard-linked previous file stays untouched."""
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-    return path
-
-
 def render_workshop(root: Path, out_dir: Path, printer: PdfPrinter | None = None) -> list[Path]:
     """Write ``agenda-<name>.html`` and ``leitfaden-<module>.html`` (and PDFs with a printer).
 
@@ -842,10 +835,10 @@ def render_workshop(root: Path, out_dir: Path, printer: PdfPrinter | None = None
     written: list[Path] = []
     jobs: list[tuple[Path, str, str]] = []
     for agenda in load_agendas(root / "workshop" / "agendas", root / "notebooks" / "de"):
-        page = _write(out_dir / f"agenda-{agenda.name}.html", agenda_html(agenda))
+        page = atomic_write(out_dir / f"agenda-{agenda.name}.html", agenda_html(agenda))
         jobs.append((page, agenda.title, t("workshop.edition.agenda")))
     for guide in sorted((root / "workshop" / "guides").glob("*.md")):
-        page = _write(out_dir / f"leitfaden-{guide.stem}.html", guide_html(guide))
+        page = atomic_write(out_dir / f"leitfaden-{guide.stem}.html", guide_html(guide))
         title = guide_title(guide.read_text(encoding="utf-8")) or guide.stem
         jobs.append((page, title, t("workshop.edition.guide")))
     printing = []

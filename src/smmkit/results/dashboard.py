@@ -17,7 +17,7 @@ from ..i18n import t
 from .analysis import analyse, module_label
 from .figures import completion_heatmap, endings_chart, score_chart, self_assessment_chart
 from .loader import LoadedResults, ResultsError, load_results, result_files
-from .report import esc, write_csvs
+from .report import write_csvs
 from .tables import Table, build_sections, identities
 
 SAMPLE_FOLDER = Path("workshop") / "beispiel-ergebnisse"
@@ -130,12 +130,12 @@ class Dashboard:
         import ipywidgets as widgets
 
         button = widgets.Button(description=t("results.dashboard.export"), icon="download")
-        status = widgets.HTML()
+        status = widgets.Label()  # plain text: a folder name is never markup
 
         def export(_: Any) -> None:
             paths = self.export_csv(folder)
-            status.value = esc(
-                t("results.dashboard.exported", count=len(paths), folder=Path(folder).resolve())
+            status.value = t(
+                "results.dashboard.exported", count=len(paths), folder=Path(folder).resolve()
             )
 
         button.on_click(export)

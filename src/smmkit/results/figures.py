@@ -1,12 +1,15 @@
-"""Charts of the trainer report and dashboard: functions returning (Figure, German alt text)."""
+"""Charts of the trainer report, certificates and dashboard: functions returning
+(Figure, German alt text); :func:`drawn` turns one into a :class:`Chart` for a page."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import math
 import textwrap
 import warnings
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -15,8 +18,9 @@ from matplotlib.figure import Figure
 
 from ..bank.models import COMPETENCIES
 from ..i18n import t
-from ..kernel.charts import RATING_COLOURS, radar, readable_on
+from ..kernel.charts import RATING_COLOURS, figure_png, radar, readable_on
 from .loader import RATINGS
+from .tables import PERCENT, SCALE, format_value
 
 MAX_HEATMAP_ROWS = 40  # more participants: show how many reached each completion band
 BAND_COUNT = 5
@@ -35,12 +39,26 @@ def quiet_glyphs() -> Iterator[None]:
         yield
 
 
-def percent(value: float) -> str:
-    return (
-        "–"
-        if value is None or (isinstance(value, float) and math.isnan(value))
-        else (f"{round(value * 100)} %")
-    )
+@dataclass(frozen=True)
+class Chart:
+    """A drawn chart: PNG bytes and the German alt text that says what it shows."""
+
+    png: bytes
+    alt: str
+
+    @property
+    def data_uri(self) -> str:
+        """The PNG as a ``data:`` URL, for an ``<img>`` in an offline page."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def drawn(made: tuple[Figure, str] | None, dpi: int = 100) -> Chart | None:
+    """The (figure, alt text) a chart function returned as a PNG Chart; None stays None."""
+    if made is None:
+        return None
+    figure, alt = made
+    with quiet_glyphs():
+        return Chart(figure_png(figure, dpi=dpi), alt)
 
 
 def text_colour(share: float) -> str:
@@ -83,12 +101,12 @@ def completion_heatmap(
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
     ax.xaxis.tick_top()
     for (row, column), value in np.ndenumerate(values):
-        ax.text(column, row, percent(value), ha="center", va="center", fontsize=7,
+        ax.text(column, row, _percent(value), ha="center", va="center", fontsize=7,
                 color=text_colour(0.0 if math.isnan(value) else value))  # fmt: skip
     ax.set_title(title, fontsize=10, pad=8)
     with quiet_glyphs():
         fig.tight_layout()
-    means = ", ".join(f"{module_titles.get(m, m)} {percent(done[m].mean())}" for m in columns)
+    means = ", ".join(f"{module_titles.get(m, m)} {_percent(done[m].mean())}" for m in columns)
     alt = t("results.chart.heatmap_alt", count=len(done), means=means)
     return fig, alt
 
@@ -123,7 +141,8 @@ def endings_chart(endings: pd.DataFrame) -> tuple[Figure, str] | None:
     ax.set_yticks(range(len(scenarios)), [_wrap(s, 38) for s in scenarios], fontsize=7)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0 %", "25 %", "50 %", "75 %", "100 %"])
+    ticks = [0, 0.25, 0.5, 0.75, 1]
+    ax.set_xticks(ticks, [_percent(tick) for tick in ticks])
     ax.set_xlabel(t("results.chart.endings_x"))
     ax.set_title(t("results.chart.endings_title"), fontsize=10)
     fig.legend(loc="outside lower center", ncol=5, fontsize=7, frameon=False)
@@ -131,7 +150,7 @@ def endings_chart(endings: pd.DataFrame) -> tuple[Figure, str] | None:
     alt = t(
         "results.chart.endings_alt",
         count=len(scenarios),
-        best="; ".join(f"{s}: {percent(v)}" for s, v in best.items()),
+        best="; ".join(f"{s}: {_percent(v)}" for s, v in best.items()),
     )
     return fig, alt
 
@@ -152,7 +171,9 @@ def self_assessment_chart(
         "results.chart.self_alt",
         values="; ".join(
             f"{t(f'competency.{c}')}: "
-            + ", ".join(f"{label} {_number(values.get(c))}" for label, values in series.items())
+            + ", ".join(
+                f"{label} {format_value(values.get(c), SCALE)}" for label, values in series.items()
+            )
             for c in COMPETENCIES
         ),
     )
@@ -166,15 +187,14 @@ def score_chart(profile: pd.DataFrame, title: str | None = None) -> tuple[Figure
         return None
     label = t("results.chart.score_series")
     fig = radar({label: (scores * 5).to_dict()}, title or t("results.chart.score_title"))
-    fig.axes[0].set_yticks(range(1, 6), [f"{n * 20} %" for n in range(1, 6)], fontsize=7)
+    fig.axes[0].set_yticks(range(1, 6), [_percent(n / 5) for n in range(1, 6)], fontsize=7)
     alt = t(
         "results.chart.score_alt",
-        values="; ".join(f"{t(f'competency.{c}')}: {percent(v)}" for c, v in scores.items()),
+        values="; ".join(f"{t(f'competency.{c}')}: {_percent(v)}" for c, v in scores.items()),
     )
     return fig, alt
 
 
-def _number(value: float | None) -> str:
-    if value is None or math.isnan(value):
-        return "–"
-    return f"{value:.1f}".replace(".", ",")
+def _percent(share: float) -> str:
+    """A share as "25 %", or "–" when it is missing."""
+    return format_value(share, PERCENT)

@@ -39,10 +39,9 @@ from ..bank.validate import Bank
 from ..errors import SmmkitError
 from ..i18n import t
 from ..store import (
-    BAD_ANSWER_COLUMNS,
     FORMAT,
-    NO_ANSWER_LIST,
     RECORD_FIELDS,
+    answers_problem,
     normalize_name,
     participant_key,
     version_problem,
@@ -247,8 +246,7 @@ def check_envelope(document: Any, report: FileReport) -> list:
         valid = all(type(c) is list for c in columns) and len(set(map(len, columns))) == 1
         answers = list(zip(*columns, strict=True)) if valid else None
     if type(answers) is not list:
-        problem = NO_ANSWER_LIST if version == 1 else BAD_ANSWER_COLUMNS
-        raise SkipFile(t("results.warning.skipped", reason=problem))
+        raise SkipFile(t("results.warning.skipped", reason=answers_problem(version)))
     person = document.get("participant")
     if type(person) is not dict:
         raise SkipFile(t("results.warning.no_participant"))

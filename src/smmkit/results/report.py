@@ -1,29 +1,30 @@
 """The trainer report: one self-contained offline HTML file, CSV tables and a PDF.
 
-Every value that comes from result files (names, file names, free texts, even item ids) is
-data, never markup: it passes through :func:`esc` on its way into the HTML, and the page
-carries a Content-Security-Policy that forbids scripts and any request leaving the file, so
-even a mistake in escaping could not run code or call home. Charts are inline PNGs with alt
-text; nothing is loaded from the internet.
+The page is ``templates/report.html.j2`` (styles in ``report.css``), rendered through
+:func:`smmkit.publish.templating.render`: every value that comes from result files (names,
+file names, free texts, even item ids) is data, autoescaped and stripped of control and
+bidi characters, and the page carries a Content-Security-Policy that forbids scripts and
+any request leaving the file, so even a mistake in a template could not run code or call
+home. Charts are inline PNGs with alt text; nothing is loaded from the internet. This module
+decides what the template shows: which rows, and how each cell is worded and coloured.
 """
 
 from __future__ import annotations
 
-import base64
 import csv
-import html
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ..bank.validate import Bank
-from ..i18n import t
-from ..kernel.charts import figure_png
+from ..i18n import date, number, t
+from ..publish.templating import render, visible_text
+from ..store import atomic_write
 from .analysis import (
     MIN_ANSWERS_FOR_FLAGS,
     POOR_DISCRIMINATION,
@@ -35,7 +36,9 @@ from .analysis import (
     shorten,
 )
 from .figures import (
+    Chart,
     completion_heatmap,
+    drawn,
     endings_chart,
     heat_colour,
     quiet_glyphs,
@@ -46,8 +49,11 @@ from .figures import (
 from .loader import LoadedResults
 from .pseudonyms import DEFAULT_SALT
 from .tables import (
+    INTEGER,
     LIST,
+    PERCENT,
     TEXT,
+    YES,
     Identities,
     Sections,
     Table,
@@ -60,35 +66,11 @@ from .tables import (
 MAX_HTML_ROWS = 400  # longer tables are cut in the HTML/PDF; the CSV files have every row
 MAX_FREE_TEXTS_PER_ITEM = 200
 MAX_TEXT_CHARS = 3000
+CHARTS = ("completion", "endings", "self", "score")  # ReportData.figures (None: not drawn)
 CSV_INJECTION = ("=", "+", "-", "@", "\t", "\r")
-_INVISIBLE = re.compile(
-    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200e\u200f]"
-)
-CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
-
-
-# --- escaping --------------------------------------------------------------------------------
-
-
-def clean_text(value: object) -> str:
-    """Text without control and bidi-override characters (they could disguise content)."""
-    return _INVISIBLE.sub("", str(value))
-
-
-def esc(value: object) -> str:
-    """The only way data enters the HTML: cleaned and escaped, quotes included."""
-    return html.escape(clean_text(value), quote=True)
 
 
 # --- the report's content --------------------------------------------------------------------
-
-
-@dataclass
-class Figure:
-    """A chart as PNG bytes with its alt text."""
-
-    png: bytes
-    alt: str
 
 
 @dataclass
@@ -97,16 +79,8 @@ class ReportData:
     analysis: Analysis
     sections: Sections
     who: Identities
-    figures: dict[str, Figure | None] = field(default_factory=dict)
+    figures: dict[str, Chart | None] = field(default_factory=dict)
     generated: datetime = field(default_factory=datetime.now)
-
-
-def _figure(made: tuple | None) -> Figure | None:
-    if made is None:
-        return None
-    figure, alt = made
-    with quiet_glyphs():
-        return Figure(figure_png(figure, dpi=100), alt)
 
 
 def prepare_report(
@@ -126,334 +100,208 @@ def prepare_report(
         return ReportData(loaded, analysis, sections, who, {})
     titles = {m: module_label(bank, m) for m in analysis.completion.columns}
     with quiet_glyphs():
-        figures = _figures(analysis, who, titles)
+        figures = _charts(analysis, who, titles)
     return ReportData(loaded, analysis, sections, who, figures)
 
 
-def _figures(analysis: Analysis, who: Identities, titles: dict[str, str]) -> dict:
+def _charts(analysis: Analysis, who: Identities, titles: dict[str, str]) -> dict:
     return {
-        "completion": _figure(completion_heatmap(analysis.completion, who.names, titles))
+        "completion": drawn(completion_heatmap(analysis.completion, who.names, titles))
         if len(analysis.completion)
         else None,
-        "endings": _figure(endings_chart(analysis.endings)),
-        "self": _figure(self_assessment_chart(analysis.profile)),
-        "score": _figure(score_chart(analysis.profile)),
+        "endings": drawn(endings_chart(analysis.endings)),
+        "self": drawn(self_assessment_chart(analysis.profile)),
+        "score": drawn(score_chart(analysis.profile)),
     }
 
 
-# --- HTML ------------------------------------------------------------------------------------
-
-
-STYLE = """
-:root { color-scheme: light; }
-body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #1a1a1a;
-  background: #fff; margin: 0 auto; max-width: 70rem; padding: 1.5rem; line-height: 1.45;
-  font-size: 10.5pt; }
-h1 { font-size: 1.7rem; margin: 0 0 .3rem; color: #0b3d91; }
-h2 { font-size: 1.3rem; margin: 2rem 0 .6rem; color: #0b3d91; border-bottom: 2px solid #0b3d91;
-  padding-bottom: .2rem; break-after: avoid; }
-h3 { font-size: 1.05rem; margin: 1.3rem 0 .4rem; break-after: avoid; }
-p.meta { color: #444; margin: 0 0 1rem; }
-dl.facts { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
-dl.facts dt { font-weight: bold; }
-dl.facts dd { margin: 0; }
-table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: 9pt; }
-caption { text-align: left; font-weight: bold; padding: .3rem 0; }
-th, td { border: 1px solid #b0b7c3; padding: .25rem .4rem; vertical-align: top; text-align: left; }
-thead th { background: #e3eaf5; color: #1a1a1a; }
-thead { display: table-header-group; }
-tr { break-inside: avoid; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.text { white-space: pre-wrap; overflow-wrap: anywhere; }
-td.flag, li.flag { color: #8f0f17; font-weight: bold; }
-ul.options { margin: 0; padding-left: 1rem; }
-small { color: #444; }
-td.short { white-space: nowrap; }
-td.text { overflow-wrap: break-word; }
-.note { color: #333; font-size: 9pt; }
-.more { font-style: italic; color: #333; }
-figure { margin: .6rem 0 1.2rem; break-inside: avoid; }
-figure img { max-width: 100%; height: auto; }
-figcaption { font-size: 9pt; color: #333; }
-.callout { border-left: 4px solid #0b3d91; background: #f2f5fb; padding: .5rem .8rem; }
-@page { size: A4; }
-@media print { body { max-width: none; padding: 0; font-size: 9.5pt; } h2 { break-before: auto; } }
-"""
+# --- what the template shows -----------------------------------------------------------------
 
 
 SHORT = "short"  # a text column whose values all fit on one line: never wrapped
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell as shown: German text, CSS class and (heat map) inline style."""
+
+    text: str
+    css: str
+    style: str = ""
+
+
+@dataclass
+class TableView:
+    """A table as shown: at most a cut of its rows, `more` saying where the rest is.
+
+    `rows` are lists of :class:`Cell`, or :class:`OptionRow` in the options table; no rows
+    means no data.
+    """
+
+    title: str
+    note: str
+    columns: list[str]
+    rows: list[Any]
+    more: str = ""
+
+
+@dataclass
+class OptionRow:
+    """One item (matching: one entry of it) with its options as they were chosen."""
+
+    item: str
+    item_id: str
+    entry: str
+    choices: list[Cell]
 
 
 def _all_short(column: pd.Series, limit: int = 18) -> bool:
     return bool(len(column)) and all(len(str(v)) <= limit for v in column.head(200))
 
 
-def _cell(value: object, kind: str) -> str:
-    text = esc(format_value(value, TEXT if kind == SHORT else kind))
+def _cell(value: object, kind: str) -> Cell:
+    text = format_value(value, TEXT if kind == SHORT else kind)
     if kind == SHORT:
-        return f'<td class="short">{text}</td>'
-    if kind in (TEXT, LIST) or kind == "yes":
-        css = "flag" if kind == LIST and text else "text"
-        return f'<td class="{css}">{text}</td>'
-    return f'<td class="num">{text}</td>'
+        return Cell(text, "short")
+    if kind in (TEXT, LIST, YES):
+        return Cell(text, "flag" if kind == LIST and text else "text")
+    return Cell(text, "num")
 
 
-def _heat_cell(value: object) -> str:
+def _heat_cell(value: object) -> Cell:
     share = float(value) if value is not None and not pd.isna(value) else math.nan
     style = (
         f"background:{heat_colour(share)};color:{text_colour(0.0 if math.isnan(share) else share)}"
     )
-    return f'<td class="num" style="{style}">{esc(format_value(value, "percent"))}</td>'
+    return Cell(format_value(value, PERCENT), "num", style)
 
 
-def table_html(
-    table: Table,
-    max_rows: int = MAX_HTML_ROWS,
-    caption: bool = True,
-    hide: Iterable[str] = (),
-    note: bool = True,
-) -> str:
-    """A table with a caption and column headers; cut at `max_rows` with a note.
+def _more(hidden: int, table: Table) -> str:
+    """Where the `hidden` rows that were cut are (none: empty)."""
+    return (
+        t("results.label.more_rows", count=hidden, file=f"{table.slug}.csv") if hidden > 0 else ""
+    )
 
-    `hide` leaves columns out of the HTML (the CSV keeps them).
-    """
+
+def table_view(table: Table, max_rows: int = MAX_HTML_ROWS, hide: Iterable[str] = ()) -> TableView:
+    """The first `max_rows` rows as German cells; `hide` leaves columns out (the CSV keeps
+    them)."""
     hidden = set(hide)
     frame = table.frame[[c for c in table.frame.columns if c not in hidden]]
     if frame.empty:
-        return f'<p class="note">{esc(t("results.label.empty"))}</p>'
-    parts = ["<table>"]
-    if caption:
-        parts.append(f"<caption>{esc(table.title)}</caption>")
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in frame.columns)
-    parts.append(f"<thead><tr>{head}</tr></thead><tbody>")
+        return TableView(table.title, table.note, [], [])
     kinds = [
         SHORT if kind == TEXT and _all_short(frame[column]) else kind
         for column, kind in ((c, table.formats.get(c, TEXT)) for c in frame.columns)
     ]
     heat = [c in table.heat for c in frame.columns]
-    for row in frame.head(max_rows).itertuples(index=False):
-        cells = [
+    rows = [
+        [
             _heat_cell(v) if is_heat else _cell(v, kind)
             for v, kind, is_heat in zip(row, kinds, heat, strict=True)
         ]
-        parts.append("<tr>" + "".join(cells) + "</tr>")
-    parts.append("</tbody></table>")
-    if len(frame) > max_rows:
-        more = t("results.label.more_rows", count=len(frame) - max_rows, file=f"{table.slug}.csv")
-        parts.append(f'<p class="more">{esc(more)}</p>')
-    if note and table.note:
-        parts.append(f'<p class="note">{esc(table.note)}</p>')
-    return "".join(parts)
-
-
-def _by_module_html(table: Table, hide: Iterable[str]) -> str:
-    """One sub-table per module (h3), in bank order, without the module column."""
-    column = t("results.col.module")
-    frame = table.frame
-    if frame.empty:
-        return f'<p class="note">{esc(t("results.label.empty"))}</p>'
-    parts = [f'<p class="note">{esc(table.note)}</p>'] if table.note else []
-    for module, group in frame.groupby(column, sort=False):
-        parts.append(f"<h3>{esc(module)}</h3>")
-        sub = Table(table.slug, f"{table.title}: {module}", group, table.formats)
-        parts.append(table_html(sub, hide=[column, *hide], note=False))
-    return "".join(parts)
-
-
-def _options_html(table: Table) -> str:
-    """Compact distractor table: one row per item (matching: per entry), options in one cell."""
-    frame = table.frame
-    if frame.empty:
-        return f'<p class="note">{esc(t("results.label.empty"))}</p>'
-    c = {k: t(f"results.col.{k}") for k in
-         ("item", "item_id", "entry", "option", "correct", "count", "share", "remark")}  # fmt: skip
-    head = "".join(
-        f'<th scope="col">{esc(h)}</th>' for h in (c["item"], t("results.col.distribution"))
-    )
-    rows = []
-    for (_, entry), group in frame.groupby([c["item_id"], c["entry"]], sort=False):
-        lines = []
-        for option in group.itertuples(index=False):
-            if entry and not (option[5] or option[4] or option[7]):
-                continue  # matching: every right text is offered per entry; show the relevant
-            mark = "✓ " if option[4] else ""
-            remark = f" – {option[7]}" if option[7] else ""
-            label = shorten(str(option[3]), 90)
-            text = f"{mark}{format_value(option[6], 'percent')} ({option[5]}×) {label}{remark}"
-            css = ' class="flag"' if option[7] else ""
-            lines.append(f"<li{css}>{esc(text)}</li>")
-        first = group.iloc[0]
-        item = f"{esc(first[c['item']])}<br><small>{esc(first[c['item_id']])}</small>"
-        if entry:
-            item += f"<br>{esc(c['entry'])}: <b>{esc(entry)}</b>"
-        rows.append(
-            f'<tr><td class="text">{item}</td><td><ul class="options">{"".join(lines)}</ul></td></tr>'
-        )
-    shown = rows[:MAX_HTML_ROWS]
-    more = ""
-    if len(rows) > len(shown):
-        more = t("results.label.more_rows", count=len(rows) - len(shown), file=f"{table.slug}.csv")
-        more = f'<p class="more">{esc(more)}</p>'
-    return (
-        f'<p class="note">{esc(table.note)}</p><table><caption>{esc(table.title)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(shown)}</tbody></table>{more}"
-    )
-
-
-def figure_html(figure: Figure | None, caption: str) -> str:
-    if figure is None:
-        return f'<p class="note">{esc(t("results.label.no_chart"))}</p>'
-    data = base64.b64encode(figure.png).decode("ascii")
-    return (
-        f'<figure><img src="data:image/png;base64,{data}" alt="{esc(figure.alt)}">'
-        f"<figcaption>{esc(caption)}</figcaption></figure>"
-    )
-
-
-def _facts(data: ReportData) -> str:
-    loaded = data.loaded
-    answers = loaded.answers
-    stamps = answers["timestamp"].dropna()
-    period = f"{stamps.min():%d.%m.%Y} – {stamps.max():%d.%m.%Y}" if len(stamps) else "–"
-    facts = [
-        (t("results.fact.participants"), str(len(loaded.participants))),
-        (
-            t("results.fact.files"),
-            t(
-                "results.fact.files_value",
-                valid=len(loaded.valid_files),
-                total=len(loaded.files),
-                skipped=len(loaded.skipped_files),
-            ),
-        ),
-        (t("results.fact.answers"), f"{len(answers):,}".replace(",", ".")),
-        (t("results.fact.period"), period),
-        (
-            t("results.fact.modules"),
-            str(int((data.analysis.modules["participants"] > 0).sum())),
-        ),
-        (
-            t("results.fact.names"),
-            t("results.fact.pseudonyms") if data.who.anonymised else t("results.fact.real_names"),
-        ),
+        for row in frame.head(max_rows).itertuples(index=False)
     ]
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts)
-    return f'<dl class="facts">{items}</dl>'
-
-
-def _free_texts_html(table: Table) -> str:
-    frame = table.frame
-    if frame.empty:
-        return f'<p class="note">{esc(t("results.label.empty"))}</p>'
-    item_col, id_col, answer_col = frame.columns[0], frame.columns[1], frame.columns[3]
-    parts = []
-    for _, group in frame.groupby(id_col, sort=False):
-        parts.append(f"<h3>{esc(group[item_col].iloc[0])}</h3>")
-        shown = group.drop(columns=[item_col, id_col]).copy()
-        shown[answer_col] = [
-            text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS] + " …"
-            for text in shown[answer_col]
-        ]
-        sub = Table(table.slug, table.title, shown, table.formats)
-        parts.append(table_html(sub, MAX_FREE_TEXTS_PER_ITEM, caption=False))
-    parts.append(f'<p class="note">{esc(table.note)}</p>')
-    return "".join(parts)
-
-
-def _method_html() -> str:
-    text = t(
-        "results.method",
-        hard=round(VERY_HARD * 100),
-        easy=round(VERY_EASY * 100),
-        poor=f"{POOR_DISCRIMINATION:.1f}".replace(".", ","),
-        minimum=MIN_ANSWERS_FOR_FLAGS,
+    return TableView(
+        table.title, table.note, list(frame.columns), rows, _more(len(frame) - max_rows, table)
     )
-    return "".join(f"<p>{esc(paragraph)}</p>" for paragraph in text.split("\n\n"))
+
+
+def _by_module(table: Table, hide: Iterable[str]) -> list[tuple[str, TableView]]:
+    """One sub-table per module, in bank order, without the module column."""
+    column = t("results.col.module")
+    return [
+        (module, table_view(Table(table.slug, f"{table.title}: {module}", group, table.formats),
+                            hide=[column, *hide]))
+        for module, group in table.frame.groupby(column, sort=False)
+    ]  # fmt: skip
+
+
+# The columns of tables.options_table, in its order.
+OPTION_FIELDS = ("item", "item_id", "entry", "option", "correct", "count", "share", "remark")
+
+
+def _options(table: Table) -> TableView:
+    """Compact distractor table: one row per item (matching: per entry), options in one cell."""
+    frame = table.frame.set_axis(OPTION_FIELDS, axis=1)
+    rows = []
+    for (item_id, entry), group in frame.groupby(["item_id", "entry"], sort=False):
+        options = group.to_dict("records")
+        # matching: every right text is offered per entry; show the chosen, right or flagged
+        shown = [o for o in options if not entry or o["count"] or o["correct"] or o["remark"]]
+        rows.append(OptionRow(options[0]["item"], item_id, entry, [_choice(o) for o in shown]))
+    columns = [t("results.col.item"), t("results.col.distribution")]
+    view = rows[:MAX_HTML_ROWS]
+    return TableView(table.title, table.note, columns, view, _more(len(rows) - len(view), table))
+
+
+def _choice(option: dict[str, Any]) -> Cell:
+    """E.g. "✓ 83 % (10×) Option text – remark"; flagged when there is a remark."""
+    mark = "✓ " if option["correct"] else ""
+    counted = (
+        f"{format_value(option['share'], PERCENT)} ({format_value(option['count'], INTEGER)}×)"
+    )
+    remark = f" – {option['remark']}" if option["remark"] else ""
+    text = f"{mark}{counted} {shorten(str(option['option']), 90)}{remark}"
+    return Cell(text, "flag" if option["remark"] else "")
+
+
+def _free_texts(table: Table) -> list[tuple[str, TableView]]:
+    """One sub-table per item (the latest answers, each cut at MAX_TEXT_CHARS)."""
+    frame = table.frame
+    item_col, id_col, answer_col = frame.columns[0], frame.columns[1], frame.columns[3]
+    groups = []
+    for _, group in frame.groupby(id_col, sort=False):
+        texts = [text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS] + " …"
+                 for text in group[answer_col]]  # fmt: skip
+        shown = group.drop(columns=[item_col, id_col]).assign(**{answer_col: texts})
+        sub = Table(table.slug, table.title, shown, table.formats)
+        groups.append((group[item_col].iloc[0], table_view(sub, MAX_FREE_TEXTS_PER_ITEM)))
+    return groups
+
+
+def _facts(data: ReportData) -> list[tuple[str, str]]:
+    loaded = data.loaded
+    stamps = loaded.answers["timestamp"].dropna()
+    period = f"{date(stamps.min())} – {date(stamps.max())}" if len(stamps) else "–"
+    files = t("results.fact.files_value", valid=len(loaded.valid_files),
+              total=len(loaded.files), skipped=len(loaded.skipped_files))  # fmt: skip
+    names = "pseudonyms" if data.who.anonymised else "real_names"
+    return [
+        (t("results.fact.participants"), number(len(loaded.participants))),
+        (t("results.fact.files"), files),
+        (t("results.fact.answers"), number(len(loaded.answers))),
+        (t("results.fact.period"), period),
+        (t("results.fact.modules"), number(int((data.analysis.modules["participants"] > 0).sum()))),
+        (t("results.fact.names"), t(f"results.fact.{names}")),
+    ]
+
+
+def _method() -> list[str]:
+    """How to read the report: the method note's paragraphs, with the flag limits."""
+    text = t("results.method", hard=round(VERY_HARD * 100), easy=round(VERY_EASY * 100),
+             poor=number(POOR_DISCRIMINATION, 1), minimum=MIN_ANSWERS_FOR_FLAGS)  # fmt: skip
+    return text.split("\n\n")
 
 
 def render_html(data: ReportData, title: str | None = None) -> str:
     """The whole report as one HTML document (German, offline, no scripts)."""
     s = data.sections
-    title = title or t("results.report.title")
-    generated = t("results.report.generated", date=f"{data.generated:%d.%m.%Y %H:%M}")
-    folder = (
-        "" if data.who.anonymised else t("results.report.folder", folder=data.loaded.folder.name)
+    grouped = ("items", "options", "free_texts")
+    return render(
+        "results/report.html.j2",
+        title=title or t("results.report.title"),
+        generated=data.generated,
+        folder=None if data.who.anonymised else data.loaded.folder.name,
+        facts=_facts(data),
+        method=_method(),
+        charts={name: data.figures.get(name) for name in CHARTS},
+        sections=s,
+        tables={name: table_view(table) for name, table in vars(s).items() if name not in grouped},
+        items=_by_module(s.items, hide=[t("results.col.item_id"), t("results.col.competency")]),
+        options=_options(s.options),
+        free_texts=_free_texts(s.free_texts),
     )
-    body = [
-        f"<header><h1>{esc(title)}</h1>",
-        f'<p class="meta">{esc(generated)}{esc(" · " + folder) if folder else ""}</p></header>',
-        f'<main><section aria-labelledby="s-overview"><h2 id="s-overview">{esc(t("results.section.overview"))}</h2>',
-        _facts(data),
-        f'<div class="callout">{_method_html()}</div>',
-        f"<h3>{esc(s.participants.title)}</h3>",
-        table_html(s.participants, caption=False),
-        f"<h3>{esc(s.warnings.title)}</h3>",
-        table_html(s.warnings, caption=False)
-        if len(s.warnings.frame)
-        else f'<p class="note">{esc(t("results.label.no_warnings"))}</p>',
-        "</section>",
-        _section(
-            "s-completion",
-            t("results.section.completion"),
-            [
-                figure_html(data.figures.get("completion"), t("results.caption.completion")),
-                table_html(s.completion),
-            ],
-        ),  # fmt: skip
-        _section(
-            "s-scores",
-            t("results.section.scores"),
-            [
-                table_html(s.quiz_sets),
-                table_html(s.modules),
-            ],
-        ),  # fmt: skip
-        _section(
-            "s-items",
-            t("results.section.items"),
-            [
-                _by_module_html(
-                    s.items, hide=[t("results.col.item_id"), t("results.col.competency")]
-                ),
-            ],
-        ),  # fmt: skip
-        _section("s-options", t("results.section.options"), [_options_html(s.options)]),
-        _section(
-            "s-scenarios",
-            t("results.section.scenarios"),
-            [
-                figure_html(data.figures.get("endings"), t("results.caption.endings")),
-                table_html(s.endings),
-                table_html(s.paths),
-            ],
-        ),  # fmt: skip
-        _section("s-texts", t("results.section.free_texts"), [_free_texts_html(s.free_texts)]),
-        _section(
-            "s-profile",
-            t("results.section.profile"),
-            [
-                figure_html(data.figures.get("self"), t("results.caption.self")),
-                figure_html(data.figures.get("score"), t("results.caption.score")),
-                table_html(s.profile),
-            ],
-        ),  # fmt: skip
-        "</main>",
-        f'<footer><p class="note">{esc(t("results.report.footer"))}</p></footer>',
-    ]
-    return (
-        '<!DOCTYPE html>\n<html lang="de">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="robots" content="noindex">\n'
-        f"<title>{esc(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
-    )
-
-
-def _section(anchor: str, heading: str, parts: Iterable[str]) -> str:
-    inner = "".join(parts)
-    return f'<section aria-labelledby="{anchor}"><h2 id="{anchor}">{esc(heading)}</h2>{inner}</section>'
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -464,7 +312,7 @@ def _csv_safe(value: object) -> object:
     if isinstance(value, list | tuple):
         value = "; ".join(str(v) for v in value)
     if isinstance(value, str):
-        value = clean_text(value)
+        value = visible_text(value)
         if value.startswith(CSV_INJECTION):
             return "'" + value
     return value
@@ -480,16 +328,15 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
             or (pd.api.types.is_string_dtype(safe[column]))
         ):
             safe[column] = [_csv_safe(v) for v in safe[column].astype(object)]
-    safe.to_csv(
-        path, sep=";", decimal=",", index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL,
-        float_format="%.4f", lineterminator="\n",
+    text = safe.to_csv(
+        sep=";", decimal=",", index=False, quoting=csv.QUOTE_MINIMAL, float_format="%.4f",
+        lineterminator="\n",
     )  # fmt: skip
-    return path
+    return atomic_write(path, "\ufeff" + text)  # the byte order mark tells Excel it is UTF-8
 
 
 def write_csvs(data: ReportData, folder: Path) -> list[Path]:
     """One CSV per table, plus every answer (`antworten.csv`), into `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
     written = [
         write_csv(table.frame, folder / f"{table.slug}.csv") for table in data.sections.all()
     ]
@@ -515,10 +362,9 @@ def write_report(
     csv_dir: Path | None = None,
     title: str | None = None,
 ) -> ReportFiles:
-    """Write the HTML (and optionally the PDF next to it and the CSV tables)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(data, title), encoding="utf-8")
-    files = ReportFiles(out)
+    """Write the HTML (and optionally the PDF next to it and the CSV tables). Each file
+    replaces its previous version only when it is complete."""
+    files = ReportFiles(atomic_write(out, render_html(data, title)))
     if csv_dir is not None:
         files.csvs = write_csvs(data, csv_dir)
     if pdf:

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from .. import i18n
 from ..bank.grading import grade
 from ..bank.scenarios import ScenarioRun, max_score
 from ..bank.validate import Bank
@@ -194,11 +195,6 @@ def _fill_blanks(item: Any, p: float, traits: ItemTraits, rng: random.Random) ->
     return answer
 
 
-def _german_number(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
 def _numeric(item: Any, p: float, traits: ItemTraits, rng: random.Random) -> Any:
     if rng.random() < p:
         value = item.answer
@@ -207,7 +203,8 @@ def _numeric(item: Any, p: float, traits: ItemTraits, rng: random.Random) -> Any
     else:
         value = round(item.answer * rng.choice((0.1, 0.5, 1.5, 10)), 2)
     if rng.random() < 0.5:
-        return _german_number(value) + (f" {item.unit}" if item.unit else "")
+        typed = i18n.number(round(value, 2), grouping=False)  # as people type it: "2800,5"
+        return typed + (f" {item.unit}" if item.unit else "")
     return value
 
 

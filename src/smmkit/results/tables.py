@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..bank.validate import Bank
-from ..i18n import t
+from ..i18n import number, percent, t
 from .analysis import Analysis, item_label, module_label, unchosen_distractors
 from .loader import LoadedResults
 from .pseudonyms import DEFAULT_SALT, file_label, pseudonyms
@@ -51,13 +51,13 @@ def format_value(value: object, kind: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–" if kind in (PERCENT, DECIMAL, SCALE, INTEGER) else ""
     if kind == PERCENT:
-        return f"{round(float(value) * 100)} %"
+        return percent(float(value))
     if kind == DECIMAL:
-        return f"{float(value):.2f}".replace(".", ",")
+        return number(float(value), 2)
     if kind == SCALE:
-        return f"{float(value):.1f}".replace(".", ",")
+        return number(float(value), 1)
     if kind == INTEGER:
-        return str(int(value))
+        return number(int(value))
     if kind == YES:
         return t("results.label.yes") if value else ""
     return str(value)
