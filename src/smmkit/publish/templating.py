@@ -16,9 +16,10 @@ The escaping policy: every ``{{ value }}`` is escaped, and text loses control an
 bidi-override characters on the way (:func:`visible_text`: they could disguise what a name
 or an answer says). Authored Markdown goes through the ``md`` filter (trusted bank and guide
 texts, HTML marked safe; ``md_inline`` for one line without its paragraph); a template's
-output put into another template is wrapped in ``Markup`` by its caller. Numbers, percentages, dates and times of day go through the
-``number``, ``percent``, ``date`` and ``time`` filters (Babel, in the current language,
-``smmkit.i18n``); messages through the global ``t``.
+output put into another template is wrapped in ``Markup`` by its caller. Numbers,
+percentages, dates and times of day go through the ``number``, ``percent``, ``date`` and
+``time`` filters (Babel, in the current language, ``smmkit.i18n``); messages through the
+global ``t``.
 """
 
 from __future__ import annotations
