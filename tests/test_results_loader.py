@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from results_support import document, record, write_participant, write_raw
 
+from smmkit import exercises
 from smmkit.results import ResultsError, load_results
 from smmkit.results.loader import (
     ANSWER_COLUMNS,
@@ -28,6 +29,14 @@ from smmkit.results.loader import (
     group_participants,
 )
 from smmkit.store import RECORD_FIELDS, participant_key
+
+# The registered exercises' items, in the order a test meets them.
+EXERCISE_ITEMS = [
+    "team.raci-01",
+    "kreativitaet.post-01",
+    "abschluss.strategie-01",
+    "abschluss.strategie-bewertung-01",
+]
 
 GOOD = [
     record("beispiel.sc-01", 0, 1.0),
@@ -489,7 +498,7 @@ def assert_valid_rows(loaded, bank) -> None:
         assert KEY_PATTERN.match(key)
     for item_id, item_type in zip(rows["item_id"].astype(str), rows["item_type"].astype(str),
                                   strict=True):  # fmt: skip
-        assert item_id in bank.items or item_id.startswith(("team.raci-", "kreativitaet.post-"))
+        assert item_id in bank.items or exercises.for_item(item_id) is not None
         assert item_type == (bank.items[item_id].type if item_id in bank.items else "exercise")
     assert (rows["attempt"] >= 1).all()
     assert rows["fraction"].dropna().between(0, 1).all()
@@ -742,7 +751,7 @@ def test_every_kept_answer_appears_once_and_names_are_numbered_by_first_use(tmp_
             record("beispiel.tf-01", number % 2 == 0, 1.0, minute=2, phase="vorher"),
         ]
         if number % 5 == 0:
-            answers.append(record(f"team.raci-{number % 4}", {"x": number % 3}, None, None))
+            answers.append(record(EXERCISE_ITEMS[number % 4], {"x": number % 3}, None, None))
         if number % 7 == 0:
             answers.append(record("beispiel.sc-01", 1, 0.0, attempt=2, phase=f"runde-{number}"))
         if number % 11 == 0:
@@ -761,4 +770,4 @@ def test_every_kept_answer_appears_once_and_names_are_numbered_by_first_use(tmp_
         *(f"runde-{n}" for n in range(0, 30, 7)),
     ]
     extra = [i for i in answers["item_id"].cat.categories if i not in fixture_bank.items]
-    assert extra == ["team.raci-0", "team.raci-1", "team.raci-2", "team.raci-3"]
+    assert extra == EXERCISE_ITEMS  # numbered by first use: persons 0, 5, 10, 15

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import exercises
 from ..bank.models import COMPETENCIES, SCORED_TYPES
 from ..bank.validate import Bank
 from ..i18n import t
@@ -31,10 +32,6 @@ POOR_DISCRIMINATION = 0.2
 MIN_ANSWERS_FOR_FLAGS = 5  # below this, one person more or less flips any flag
 MIN_ANSWERS_FOR_DISCRIMINATION = 3
 CHOICE_TYPES = ("single_choice", "multiple_choice", "true_false", "matching")
-EXERCISE_LABELS = {
-    "team.raci-01": "results.exercise.raci",
-    "kreativitaet.post-01": "results.exercise.post",
-}
 NO_ANSWER = object()  # option key for "nothing chosen"
 OTHER = object()  # option key for a text that is not (any longer) an option
 
@@ -57,7 +54,7 @@ def item_label(bank: Bank, item_id: str) -> str:
     """A short German label: the item's title, else the start of its prompt."""
     item = bank.items.get(item_id)
     if item is None:
-        key = EXERCISE_LABELS.get(item_id)
+        key = exercises.label_key(item_id)
         return t(key) if key else item_id
     return shorten(item.title or item.prompt, 70)
 

@@ -32,6 +32,7 @@ import msgspec
 import numpy as np
 import pandas as pd
 
+from .. import exercises
 from ..bank.grading import GRADERS, grade
 from ..bank.models import COMPETENCIES
 from ..bank.scenarios import max_score
@@ -57,9 +58,7 @@ MANY_ANSWERS = 10_000
 MANY_ATTEMPTS = 100  # answers to one item (and phase) in one file
 KEY_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 ITEM_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
-# Widget exercises that are not bank items; their answers are kept as "exercise" rows.
-EXERCISE_PREFIXES = ("team.raci-", "kreativitaet.post-", "abschluss.")
-EXERCISE = "exercise"
+EXERCISE = "exercise"  # item type of the registered exercises' answers (not bank items)
 PHASES = ("vorher", "nachher")
 RATINGS = ("best", "good", "neutral", "bad")
 IGNORED_NAMES = frozenset({"participant.json"})
@@ -384,8 +383,9 @@ class AnswerChecker:
             kind, module = item.type, self.module_of.get(item_id)
         elif not ITEM_ID_PATTERN.fullmatch(item_id):
             return "unknown"
-        elif item_id.startswith(EXERCISE_PREFIXES):
-            kind, module = EXERCISE, module if module in self.bank.modules else None
+        elif (exercise := exercises.for_item(item_id)) is not None:
+            kind = EXERCISE
+            module = exercise.module if exercise.module in self.bank.modules else None
         else:
             self.unknown.add(item_id)  # a well-formed id may be named in the warning
             return "unknown"

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .. import i18n
+from .. import exercises, i18n
 from ..bank.grading import grade
 from ..bank.scenarios import ScenarioRun, max_score
 from ..bank.validate import Bank
@@ -31,8 +31,8 @@ from ..store import FORMAT, VERSION, file_layout, participant_key
 
 DEFAULT_SEED = 2026
 DEFAULT_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-RACI_ITEM, RACI_MODULE = "team.raci-01", "02_teamfaehigkeit"
-POST_ITEM, POST_MODULE = "kreativitaet.post-01", "04_kreativitaet"
+RACI, POSTS = exercises.get("raci"), exercises.get("posts")
+(RACI_ITEM,), (POST_ITEM,) = RACI.items, POSTS.items
 
 FIRST_NAMES = (
     "Anna", "Jörg", "Özlem", "Lukas", "Mia", "Björn", "Leonie", "Murat", "Sophie", "Jürgen",
@@ -269,17 +269,16 @@ def likert_ratings(item: Any, person: Person, phase: str, rng: random.Random) ->
 
 
 def raci_answer(p: float, rng: random.Random) -> tuple[dict, float]:
-    from ..exercises.raci.logic import DEFAULT_EXERCISE, LETTERS, check_matrix, compare
-
-    model = DEFAULT_EXERCISE.model
+    raci = RACI.logic
+    model = raci.content().model
     matrix = model.matrix()
     for key in list(matrix.cells):
         if rng.random() > 0.55 + 0.45 * p:
-            matrix.cells[key] = frozenset(rng.sample(LETTERS, rng.randint(0, 2)))
-    comparison = compare(matrix, model)
+            matrix.cells[key] = frozenset(rng.sample(raci.LETTERS, rng.randint(0, 2)))
+    comparison = raci.compare(matrix, model)
     answer = {
         "matrix": matrix.to_rows(),
-        "findings": [f.to_dict() for f in check_matrix(matrix)],
+        "findings": [f.to_dict() for f in raci.check_matrix(matrix)],
         "right": comparison.right,
         "relevant": comparison.relevant,
         "model_seen": rng.random() < 0.3,
@@ -288,16 +287,16 @@ def raci_answer(p: float, rng: random.Random) -> tuple[dict, float]:
 
 
 def post_answer(p: float, rng: random.Random) -> tuple[dict, float]:
-    from ..exercises.posts import logic as posts
-
+    posts = POSTS.logic
+    platform = posts.content().platform
     text = POST_DRAFTS[min(len(POST_DRAFTS) - 1, int((1 - p) * len(POST_DRAFTS)))]
     keywords = ["Dinkel", "Bäckerei"] if "Dinkel" in text else ["Service"]
-    checks = posts.check_post(text, "instagram", keywords)
+    checks = posts.check_post(text, platform, keywords)
     answer = {
-        "platform": "instagram",
+        "platform": platform,
         "keywords": keywords,
         "text": text,
-        "chars": posts.char_count(text, "instagram"),
+        "chars": posts.char_count(text, platform),
         "checks": [c.to_dict() for c in checks],
     }
     return answer, posts.score(checks)
@@ -449,10 +448,10 @@ class Simulator:
         if not self.exercises:
             return
         p = 1 / (1 + math.exp(-(person.ability + 0.5)))
-        if module == RACI_MODULE:
+        if module == RACI.module:
             answer, score = raci_answer(p, rng)
             writer.record(RACI_ITEM, answer, score, 1.0)
-        if module == POST_MODULE:
+        if module == POSTS.module:
             answer, score = post_answer(p, rng)
             writer.record(POST_ITEM, answer, score, 1.0)
 

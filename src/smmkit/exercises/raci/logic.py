@@ -392,12 +392,6 @@ def content(lang: str | None = None) -> RaciExerciseData:
     return load_data("raci", RaciExerciseData, lang)
 
 
-def __getattr__(name: str) -> object:
-    if name == "DEFAULT_EXERCISE":  # for smmkit.results.synthetic until it asks the registry
-        return content()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def paper_html(
     exercise: RaciExerciseData | None = None,
     mode: Literal["participant", "trainer"] = "participant",
