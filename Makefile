@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.smmkit-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: handouts lab app test check lint format sysdeps clean
+.PHONY: handouts lab app room test check lint format sysdeps clean
 
 # --clear: a .venv made by another interpreter (an older rule used Debian's) must not be mixed.
 $(STAMP): pyproject.toml
@@ -27,6 +27,10 @@ lab: $(STAMP)
 app: $(STAMP)
 	$(BIN)/smmkit build --edition app --no-pdf --quiet
 	$(BIN)/smmkit app build/de/app
+
+## The workshop room: participants join from their own devices (see docs/workshop-raum.md)
+room: $(STAMP)
+	$(BIN)/smmkit room
 
 ## Validate the content bank and the notebooks' references
 check: $(STAMP)

@@ -232,6 +232,23 @@ def cmd_app(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - serve() replaces this process
 
 
+def cmd_room(args: argparse.Namespace) -> int:
+    from .room.launch import RoomOptions, run
+
+    run(
+        RoomOptions(
+            root=Path(args.root).resolve(),
+            results=Path(args.results).resolve(),
+            bind=args.bind,
+            port=args.port,
+            max_participants=args.max_participants,
+            idle_minutes=args.idle_minutes,
+            build=not args.no_build,
+        )
+    )
+    return 0
+
+
 def cmd_certificate(args: argparse.Namespace) -> int:
     from .results.commands import CertificateRequest, run_certificates
 
@@ -328,6 +345,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", default="build/de/app", help="notebook or folder")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.set_defaults(func=cmd_app)
+
+    p = sub.add_parser("room", help="serve the workshop room: participants join from their devices")
+    p.add_argument("--results", default="raum-ergebnisse", help="results folder for this workshop")
+    p.add_argument(
+        "--bind",
+        default="0.0.0.0",
+        help="address to listen on (0.0.0.0: the whole network; 127.0.0.1: this machine)",
+    )
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--max-participants", type=int, default=40, help="later joiners are turned away")
+    p.add_argument(
+        "--idle-minutes",
+        type=int,
+        default=20,
+        help="shut down a page's kernel after this long without a browser",
+    )
+    p.add_argument("--no-build", action="store_true", help="serve build/de/app as it is")
+    p.add_argument("--root", default=".", help="project folder with content/ and notebooks/")
+    p.set_defaults(func=cmd_room)
 
     p = sub.add_parser("certificate", help="one A4 PDF certificate of attendance per participant")
     p.add_argument("results_dir", metavar="RESULTS_DIR", help="folder with the result files")

@@ -25,6 +25,7 @@ import math
 import numbers
 import os
 import re
+import secrets
 import stat
 import tempfile
 import unicodedata
@@ -132,6 +133,12 @@ def participant_key(name: str) -> str:
     text = normalize_name(name)
     digest = hashlib.sha256(text.casefold().encode("utf-8")).hexdigest()[:8]
     return f"{_slug(text)}-{digest}"
+
+
+def unique_key(name: str) -> str:
+    """A key for a name that others in the group may share (the workshop room): the name's
+    slug and a random suffix, e.g. ``"anna-7c01e9d2"``."""
+    return f"{_slug(normalize_name(name))}-{secrets.token_hex(4)}"
 
 
 @dataclass(frozen=True)

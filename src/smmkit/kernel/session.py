@@ -2,11 +2,20 @@
 
 Answers given before a participant name is set are kept in memory and written as soon as
 a name is set, so nothing is dropped silently.
+
+On one machine (JupyterLab, `smmkit app`) the participant is the one saved for the operating
+system user. In the workshop room (``SMMKIT_ROOM=1``) every page's kernel answers for the
+participant whose browser opened it: the room server checks the browser's token and passes
+the participant's file key in the request (``HTTP_X_SMMKIT_PARTICIPANT``); the name comes from
+the room's roster. A kernel that Voilà started before any request (a warmed pool) learns its
+participant when the page is claimed; widgets then show that participant's earlier answers
+(:meth:`Session.when_participant`).
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +23,31 @@ from typing import Any
 
 from .. import store as progress
 from ..bank import Bank, find_root, load_bank
-from ..i18n import current_lang
+from ..i18n import current_lang, t
+
+ROOM_ENV = "SMMKIT_ROOM"
+PARTICIPANT_ENV = "HTTP_X_SMMKIT_PARTICIPANT"  # Voilà's name for the header X-Smmkit-Participant
+
+
+def in_room() -> bool:
+    """True in a workshop room's kernel (identity per browser, set by the room server)."""
+    return os.environ.get(ROOM_ENV) == "1"
+
+
+def room_participant() -> progress.Participant | None:
+    """The participant this room kernel's page was opened by, or None before the request."""
+    from ..room.roster import Roster  # only room kernels need the roster
+
+    key = os.environ.get(PARTICIPANT_ENV, "").strip()
+    if not key:
+        return None
+    member = Roster.load(progress.results_dir()).member(key)
+    return member.participant if member else None
+
+
+def _waits_for_request() -> bool:
+    """A kernel warmed by Voilà before any page asked for it (its request comes later)."""
+    return os.environ.get("VOILA_PREHEAT") == "True"
 
 
 @dataclass
@@ -44,20 +77,55 @@ class Session:
             self._bank = load_bank(root, self.lang)
         return self._bank
 
+    room: bool = field(default_factory=in_room)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def __post_init__(self) -> None:
+        if self.room and _waits_for_request():
+            threading.Thread(target=self._await_room_request, daemon=True).start()
+
     @property
     def participant(self) -> progress.Participant | None:
-        if not self._participant_loaded:
-            self._participant = progress.get_participant()
-            self._participant_loaded = True
-        return self._participant
+        with self._lock:
+            if not self._participant_loaded:
+                person = room_participant() if self.room else progress.get_participant()
+                self._participant = person
+                self._participant_loaded = person is not None or not self.room
+            return self._participant
 
     def set_participant(self, name: str) -> progress.Participant:
-        person = progress.set_participant(name)
-        self._participant, self._participant_loaded = person, True
-        self.flush_pending()
-        for listener in list(self.listeners):
+        """Save the participant's name on this machine (not in the room: the join page did)."""
+        if self.room:
+            raise ValueError(t("room.name_fixed"))
+        return self._arrive(progress.set_participant(name))
+
+    def when_participant(self, callback: Callable[[progress.Participant], None]) -> None:
+        """Call `callback` with the participant now, or as soon as they are known."""
+        with self._lock:
+            person = self.participant
+            if person is None:
+                if self.room:  # on one machine, answers before a name were never saved
+                    self.listeners.append(callback)
+                return
+        callback(person)
+
+    def _arrive(self, person: progress.Participant) -> progress.Participant:
+        with self._lock:
+            self._participant, self._participant_loaded = person, True
+            self.flush_pending()
+            waiting = list(self.listeners)
+            self.listeners.clear()
+        for listener in waiting:
             listener(person)
         return person
+
+    def _await_room_request(self) -> None:
+        from voila.utils import wait_for_request  # a room kernel runs under Voilà
+
+        wait_for_request()  # puts the claiming request's headers into os.environ
+        person = room_participant()
+        if person is not None:
+            self._arrive(person)
 
     def store(self) -> progress.ProgressStore | None:
         person = self.participant

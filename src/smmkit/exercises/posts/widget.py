@@ -108,7 +108,7 @@ class PostWorkshop(W.VBox):
             ]
         )
         self.add_class("smmkit-post-workshop")
-        self._resume()
+        self.session.when_participant(lambda _person: self._resume())
         self.update()
 
     # -- live checks --------------------------------------------------------------------------

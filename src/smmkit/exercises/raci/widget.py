@@ -135,7 +135,7 @@ class RaciExercise(W.VBox):
             ]
         )
         self.add_class("smmkit-raci")
-        self._resume()
+        self.session.when_participant(lambda _person: self._resume())
 
     # -- matrix <-> controls --------------------------------------------------------------------
     def matrix(self) -> RaciMatrix:

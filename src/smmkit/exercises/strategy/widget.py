@@ -134,7 +134,7 @@ class StrategyCanvas(W.VBox):
         )
         self.add_class("smmkit-strategy")
         self.update()
-        self._resume()
+        self.session.when_participant(lambda _person: self._resume())
 
     def _block(self, title: str, hint: str, controls: list[W.Widget], key: str) -> W.VBox:
         self.check_views[key] = SW.html(layout=WIDE)

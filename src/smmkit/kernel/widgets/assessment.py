@@ -10,6 +10,7 @@ from IPython.display import Image, display
 from ...bank.models import Likert
 from ...bank.profiles import likert_profile, missing_ratings
 from ...i18n import t
+from ...store import Participant
 from ..charts import describe_figure, figure_png, radar
 from ..session import Session, get_session
 from . import shared as S
@@ -43,7 +44,7 @@ class SelfAssessmentWidget(W.VBox):
         header = [S.html(md(item.prompt), layout=S.TEXT_WIDTH)]
         super().__init__([*header, *rows, self.submit_button, self.status, self.chart])
         self.add_class("smmkit-likert")
-        self._resume()
+        self.session.when_participant(lambda _person: self._resume())
 
     def ratings(self) -> dict[str, int | None]:
         return {sid: radio.value for sid, radio in self.sliders.items()}
@@ -109,6 +110,12 @@ class ParticipantWidget(W.VBox):
         self.name.continuous_update = False
         self.message = S.html()
         self.hint = S.html(f"<small>{html.escape(t('participant.hint'))}</small>")
+        if self.session.room:  # the join page set the name; here it is only shown
+            super().__init__([self.message])
+            self.add_class("smmkit-participant")
+            self.message.value = _status(t("participant.room_waiting"), None)
+            self.session.when_participant(self._show_room_member)
+            return
         super().__init__([S.hbox([self.name, self.save_button]), self.hint, self.message])
         self.add_class("smmkit-participant")
         person = self.session.participant
@@ -117,6 +124,9 @@ class ParticipantWidget(W.VBox):
             self.message.value = _status(
                 t("participant.welcome", name=html.escape(person.name)), True
             )
+
+    def _show_room_member(self, person: Participant) -> None:
+        self.message.value = _status(t("participant.room", name=html.escape(person.name)), True)
 
     def save(self) -> None:
         try:

@@ -107,7 +107,7 @@ class ItemWidget(W.VBox):
         )
         self.add_class("smmkit-item")
         self.add_class(f"smmkit-{item.type}")
-        self._resume()
+        self.session.when_participant(lambda _person: self._resume())
 
     # -- to implement -------------------------------------------------------------------------
     def build_controls(self) -> W.Widget:

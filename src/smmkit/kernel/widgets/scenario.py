@@ -61,8 +61,15 @@ class ScenarioPlayer(W.VBox):
             ]
         )
         self.add_class("smmkit-scenario")
-        self._show_previous()
+        self.session.when_participant(lambda _person: self._arrived())
         self._render()
+
+    def _arrived(self) -> None:
+        """The participant is known: show their last ending, and their own choice order if
+        they have not chosen yet (a warmed room kernel rendered before it knew them)."""
+        self._show_previous()
+        if not self.run.steps:
+            self._render()
 
     def _show_previous(self) -> None:
         record = self.session.latest(self.scenario.id)
