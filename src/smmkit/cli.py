@@ -244,6 +244,7 @@ def cmd_room(args: argparse.Namespace) -> int:
             max_participants=args.max_participants,
             idle_minutes=args.idle_minutes,
             build=not args.no_build,
+            app=Path(args.app).resolve() if args.app else None,
         )
     )
     return 0
@@ -362,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="shut down a page's kernel after this long without a browser",
     )
     p.add_argument("--no-build", action="store_true", help="serve build/de/app as it is")
+    p.add_argument("--app", help="serve this app edition folder as it is (default: build/de/app)")
     p.add_argument("--root", default=".", help="project folder with content/ and notebooks/")
     p.set_defaults(func=cmd_room)
 

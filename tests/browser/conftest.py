@@ -428,3 +428,80 @@ def module_page(browser) -> Iterator[VoilaPage]:
     """Like `page`, shared by the tests of one module (pair it with `module_voila_server`)."""
     with _new_page(browser) as wrapped:
         yield wrapped
+
+
+# --- the workshop room -----------------------------------------------------------------------
+
+
+@dataclass
+class RoomServer:
+    """A running `smmkit room` (subprocess) on a free port of 127.0.0.1."""
+
+    app: Path
+    results: Path
+    port: int
+    log_path: Path
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def notebook(self) -> Path:  # for the failure report
+        return self.app / "room"
+
+    def secret(self) -> str:
+        return (self.results / ".room" / "trainer-secret").read_text(encoding="utf-8").strip()
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_ready(self, timeout: float = SERVER_START_TIMEOUT) -> None:
+        VoilaServer.wait_ready(self, timeout)  # same readiness: /voila/static/voila.js
+
+    def stop(self) -> None:
+        VoilaServer.stop(self)
+
+
+def start_room(app: Path, base: Path, env: dict[str, str], *options: str) -> RoomServer:
+    """`smmkit room` serving the app folder `app`, with results under `base`."""
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        folder = base / f"room-{attempt}"
+        folder.mkdir(parents=True)
+        server = RoomServer(app, folder / "results", _free_port(), folder / "room.log")
+        command = [str(Path(sys.executable).with_name("smmkit")), "room", "--no-build",
+                   f"--app={app}", f"--results={server.results}", "--bind=127.0.0.1",
+                   f"--port={server.port}", f"--root={REPO}", *options]  # fmt: skip
+        with server.log_path.open("wb") as log:
+            server.process = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.DEVNULL,
+                                              stdout=log, stderr=subprocess.STDOUT,
+                                              start_new_session=True)  # fmt: skip
+        try:
+            server.wait_ready()
+            return server
+        except RuntimeError:
+            server.stop()
+            if "already in use" not in server.log() or attempt == PORT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture(scope="module")
+def room_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app edition of module 00 and 01 (what `smmkit room` serves), without a full build."""
+    from smmkit.publish.exporters import AppExporter
+
+    folder = tmp_path_factory.mktemp("app")
+    for name in ("00_einfuehrung", "01_offenheit_kommunikation"):
+        body, _ = AppExporter().from_filename(str(REPO / "notebooks" / "de" / f"{name}.ipynb"))
+        (folder / f"{name}.ipynb").write_text(body, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def room(room_app: Path, tmp_path_factory: pytest.TempPathFactory, browser_env: dict[str, str]):
+    """One room server shared by a test module's tests."""
+    server = start_room(room_app, tmp_path_factory.mktemp("room"), browser_env)
+    yield server
+    server.stop()

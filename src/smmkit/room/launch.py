@@ -20,17 +20,23 @@ class RoomOptions:
     max_participants: int = 40
     idle_minutes: int = 20
     build: bool = True
+    app: Path | None = None  # an app edition folder to serve as it is (default: build it)
 
 
 def app_folder(options: RoomOptions) -> Path:
     """The app edition, built (or brought up to date) unless `build` is off."""
     from ..publish.build import BuildOptions, build
 
+    if options.app is not None:
+        return _checked(options.app)
     out = options.root / "build"
     if options.build:
         build(BuildOptions(root=options.root, langs=("de",), editions=("app",), pdf=False,
                            jobs=os.cpu_count() or 1, out=out))  # fmt: skip
-    folder = out / "de" / "app"
+    return _checked(out / "de" / "app")
+
+
+def _checked(folder: Path) -> Path:
     if not any(folder.glob("*.ipynb")):
         raise SmmkitError(f"{folder}: no app notebooks (build the app edition first: make app)")
     return folder
@@ -63,7 +69,9 @@ def run(options: RoomOptions) -> None:
     folder = app_folder(options)
     options.results.mkdir(parents=True, exist_ok=True)
     urls = network.join_urls(options.bind, options.port)
-    os.environ.update(room_environment(dict(os.environ), options.results, options.root))
+    os.environ.update(
+        room_environment(dict(os.environ), options.results, options.root, options.bind)
+    )
     print(announcement(options, urls, trainer_secret(options.results)), flush=True)
     config = room_config(options.results, options.max_participants, options.idle_minutes, urls[0])
     RoomServer.launch_instance(

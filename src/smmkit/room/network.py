@@ -39,7 +39,7 @@ def reachable_from(bind: str) -> str:
     """A plain German sentence on who can reach a server bound to `bind`."""
     if bind in ALL_INTERFACES:
         return "Erreichbar für alle Geräte im selben Netz (WLAN/LAN) wie dieser Rechner."
-    if ipaddress.ip_address(bind).is_loopback:
+    if bind == "localhost" or ipaddress.ip_address(bind).is_loopback:
         return "Nur auf diesem Rechner erreichbar. Für andere Geräte: smmkit room --bind 0.0.0.0"
     return f"Erreichbar für Geräte, die {bind} erreichen (dasselbe Netz)."
 

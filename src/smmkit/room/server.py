@@ -72,6 +72,7 @@ class Room:
     roster: Roster
     pages: list[live.ModulePage]
     join_urls: list[str] = field(default_factory=list)
+    bind: str = "127.0.0.1"
     whereabouts: dict[str, str] = field(default_factory=dict)  # key -> page path
 
     def page(self, path: str) -> live.ModulePage | None:
@@ -322,7 +323,7 @@ class LocalRequestInfo(RequestInfoSocketHandler):
     """Request info for warmed kernels: they connect from this machine; nobody else may."""
 
     async def get(self, *args: Any, **kwargs: Any) -> None:
-        if self.request.remote_ip not in LOOPBACK:
+        if self.request.remote_ip not in LOOPBACK | {self.settings["smmkit_room"].bind}:
             raise tornado.web.HTTPError(403)
         await super().get(*args, **kwargs)
 
@@ -428,6 +429,7 @@ class RoomServer(Voila):
             roster=Roster.load(results),
             pages=live.module_pages(Path(self.root_dir), bank),
             join_urls=[self.join_url] if self.join_url else [],
+            bind=self.ip,
         )
         settings["smmkit_room"] = self.room
         settings["websocket_max_message_size"] = MAX_MESSAGE_BYTES
@@ -485,8 +487,12 @@ def room_config(results: Path, max_participants: int, idle_minutes: int, join_ur
     return c
 
 
-def room_environment(env: dict[str, str], results: Path, root: Path) -> dict[str, str]:
-    """The environment the server and its kernels run in: room mode, the results folder."""
+def room_environment(
+    env: dict[str, str], results: Path, root: Path, bind: str = "0.0.0.0"
+) -> dict[str, str]:
+    """The environment the server and its kernels run in: room mode, the results folder, and
+    where warmed kernels reach the server (Voilà's kernels assume 127.0.0.1)."""
     result = voila_environment(env)
     result.update({ROOM_ENV: "1", "SMMKIT_RESULTS_DIR": str(results), "SMMKIT_ROOT": str(root)})
+    result["VOILA_APP_IP"] = "127.0.0.1" if bind in network.ALL_INTERFACES else bind
     return result
