@@ -20,7 +20,7 @@ from smmkit.bank.scenarios import ScenarioRun
 from smmkit.cli import main
 from smmkit.publish.templating import visible_text
 from smmkit.results import load_results
-from smmkit.results.pseudonyms import pseudonym
+from smmkit.results.pseudonyms import folder_salt, pseudonym
 from smmkit.results.report import (
     prepare_report,
     render_html,
@@ -159,8 +159,11 @@ def test_anonymised_report_and_csvs_contain_no_real_name(loaded, fixture_bank, t
     for text in outputs:
         for secret in forbidden:
             assert secret not in text, secret
-    shown = {pseudonym(k) for k in keys}
+    salt = folder_salt(loaded.folder)
+    shown = {pseudonym(k, salt) for k in keys}
     assert all(p in outputs[0] for p in shown), "stable pseudonyms replace the names"
+    public = {pseudonym(k) for k in keys}  # what anyone could compute from a name
+    assert not any(p in outputs[0] for p in public), "the salt must be the folder's secret"
     answers = (tmp_path / "csv" / "antworten.csv").read_text(encoding="utf-8-sig")
     assert all(p in answers for p in shown)
 
@@ -294,3 +297,14 @@ def test_report_pdf_is_a4_with_german_text(loaded, fixture_bank, tmp_path):
     image = Image.open(next(tmp_path.glob("seite*.png"))).convert("L")
     dark = sum(1 for value in image.get_flattened_data() if value < 128)
     assert dark > 0.005 * image.width * image.height
+
+
+def test_the_pseudonym_salt_is_a_private_secret_of_the_results_folder(tmp_path):
+    import stat
+
+    salt = folder_salt(tmp_path)
+    assert folder_salt(tmp_path) == salt and len(salt) >= 32
+    assert stat.S_IMODE((tmp_path / ".pseudonym-salt").stat().st_mode) == 0o600
+    other = tmp_path / "other"
+    other.mkdir()
+    assert folder_salt(other) != salt

@@ -21,14 +21,20 @@ def roster(results_dir):
     return Roster.load(results_dir)
 
 
-def test_joining_gives_each_browser_its_own_file_even_with_the_same_name(roster, results_dir):
+def test_joining_gives_each_browser_a_token_and_a_file_of_its_own(roster, results_dir):
     anna, token = roster.join("  Anna  ")
-    twin, twin_token = roster.join("Anna")
-    assert anna.name == twin.name == "Anna"
-    assert anna.key != twin.key and anna.key.startswith("anna-")
-    assert token != twin_token and len(token) >= 40
+    other, other_token = roster.join("Anna B.")
+    assert anna.name == "Anna" and anna.key.startswith("anna-")
+    assert token != other_token and len(token) >= 40
     again = Roster.load(results_dir)  # a restarted server knows everyone
-    assert again.member_for_token(token) == anna and again.member_for_token(twin_token) == twin
+    assert again.member_for_token(token) == anna and again.member_for_token(other_token) == other
+
+
+def test_a_name_is_taken_once_per_room(roster):
+    roster.join("Anna")
+    with pytest.raises(ValueError, match="gibt es in diesem Raum schon"):
+        roster.join("  anna ")
+    assert len(roster.members) == 1
 
 
 def test_the_roster_keeps_no_token_only_its_hash(roster, results_dir):

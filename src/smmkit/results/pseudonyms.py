@@ -4,19 +4,41 @@ A keyed hash (HMAC-SHA-256) of the participant key with a fixed salt: the same k
 gives the same pseudonym, so reports of one group can be compared across runs. Within a
 group, pseudonyms that would collide get more hex digits until all are unique.
 
-This is pseudonymisation, not anonymisation: with the default (public) salt anyone who
-guesses a name can compute its pseudonym. Pass your own ``salt`` to prevent that.
+This is pseudonymisation, not anonymisation. The salt is a secret of the results folder
+(:func:`folder_salt`, created on first use): without it, nobody who knows the participants'
+names can compute their pseudonyms. ``DEFAULT_SALT`` is public and only for tests.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+import secrets
 from collections.abc import Iterable
+from pathlib import Path
 
 DEFAULT_SALT = "smmkit-pseudonym-v1"
+SALT_FILE = ".pseudonym-salt"  # in the results folder; the loader skips dot files
 PREFIX = "TN-"
 MIN_DIGITS = 4
+
+
+def folder_salt(folder: Path) -> str:
+    """The results folder's secret salt, created (mode 0600) the first time it is needed."""
+    path = Path(folder) / SALT_FILE
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        pass
+    salt = secrets.token_hex(16)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it just now
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(salt + "\n")
+    return salt
 
 
 def _digest(key: str, salt: str) -> str:

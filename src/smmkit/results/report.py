@@ -47,7 +47,6 @@ from .figures import (
     text_colour,
 )
 from .loader import LoadedResults
-from .pseudonyms import DEFAULT_SALT
 from .tables import (
     INTEGER,
     LIST,
@@ -88,7 +87,7 @@ def prepare_report(
     bank: Bank,
     *,
     anonymise: bool = False,
-    salt: str = DEFAULT_SALT,
+    salt: str | None = None,
     analysis: Analysis | None = None,
     charts: bool = True,
 ) -> ReportData:

@@ -17,7 +17,7 @@ from ..bank.validate import Bank
 from ..i18n import number, percent, t
 from .analysis import Analysis, item_label, module_label, unchosen_distractors
 from .loader import LoadedResults
-from .pseudonyms import DEFAULT_SALT, file_label, pseudonyms
+from .pseudonyms import file_label, folder_salt, pseudonyms
 
 PERCENT, DECIMAL, SCALE, INTEGER, TEXT, LIST, YES = (
     "percent", "decimal", "scale", "integer", "text", "list", "yes",
@@ -78,11 +78,13 @@ class Identities:
         return self.files.get(name, name)
 
 
-def identities(loaded: LoadedResults, anonymise: bool, salt: str = DEFAULT_SALT) -> Identities:
+def identities(loaded: LoadedResults, anonymise: bool, salt: str | None = None) -> Identities:
+    """Names, or pseudonyms with the results folder's secret salt (`salt` overrides it)."""
     people = loaded.participants
     if not anonymise:
         names = dict(zip(people["participant_key"], people["participant"], strict=True))
         return Identities(names, {}, False)
+    salt = salt or folder_salt(loaded.folder)
     names = pseudonyms(people["participant_key"], salt)
     files = {}
     for report in loaded.files:

@@ -3,7 +3,9 @@
 A participant joins with a name or pseudonym and gets a **token**: a random secret that
 only their browser holds (a cookie). The roster stores the token's SHA-256, never the token,
 so a copy of the results folder does not let anyone answer as someone else. Each participant
-gets a file key of their own (``anna-7c01e9d2``), so two people called Anna never share a file.
+gets a file key of their own (``anna-7c01e9d2``). Names are unique in a room (ignoring case):
+the trainer view and the report tell people apart by name, and the report counts files with
+the same name as one person.
 
 Everything lives in ``<results>/.room/`` (the results loader skips dot folders):
 ``roster.json`` (participants, closed, next module) and ``trainer-secret`` (mode 0600).
@@ -107,6 +109,11 @@ class Roster:
             raise RoomClosed
         if limit is not None and len(self.members) >= limit:
             raise RoomFull
+        if any(member.name.casefold() == text.casefold() for member in self.members):
+            raise ValueError(
+                f"Den Namen „{text}“ gibt es in diesem Raum schon. Bitte ergänzen Sie ihn, "
+                "zum Beispiel um einen Buchstaben Ihres Nachnamens."
+            )
         token = secrets.token_urlsafe(TOKEN_BYTES)
         member = Member(
             name=text,
