@@ -188,3 +188,32 @@ def test_on_one_machine_nothing_changes():
     assert not session.room
     session.set_participant("Jana")
     assert store.get_participant().name == "Jana"
+
+
+# --- after the workshop --------------------------------------------------------------------
+
+
+def test_purge_deletes_the_rooms_personal_data_and_keeps_other_files(roster, results_dir):
+    from smmkit.cli import main
+    from smmkit.results.pseudonyms import folder_salt
+
+    member, _ = roster.join("Karl")
+    store.ProgressStore(member.participant, results_dir).record("x.y-01", 1, 1.0, 1.0)
+    folder_salt(results_dir)
+    trainer_secret(results_dir)
+    (results_dir / "bericht.html").write_text("<p>Bericht</p>", encoding="utf-8")
+    (results_dir / "notizen.json").write_text('{"eigene": "Notizen"}', encoding="utf-8")
+    assert main(["results", "purge", str(results_dir), "--yes"]) == 0
+    assert sorted(p.name for p in results_dir.iterdir()) == ["bericht.html", "notizen.json"]
+    assert main(["results", "purge", str(results_dir), "--yes"]) == 0  # nothing left: fine
+
+
+def test_purge_asks_first(roster, results_dir, monkeypatch, capsys):
+    from smmkit.cli import main
+
+    member, _ = roster.join("Lea")
+    store.ProgressStore(member.participant, results_dir).record("x.y-01", 1, 1.0, 1.0)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    assert main(["results", "purge", str(results_dir)]) == 1
+    assert f"{member.key}.json" in capsys.readouterr().out
+    assert (results_dir / f"{member.key}.json").exists()

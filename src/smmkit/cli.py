@@ -225,6 +225,31 @@ def cmd_results_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_results_purge(args: argparse.Namespace) -> int:
+    from .results.purge import execute, plan
+
+    folder = Path(args.results_dir)
+    if not folder.is_dir():
+        raise SmmkitError(f"{folder}: no such folder")
+    purge = plan(folder)
+    if not purge.delete:
+        print(f"{folder}: keine Teilnehmerdaten gefunden, nichts gelöscht.")
+        return 0
+    print(f"In {folder} werden gelöscht:")
+    for path in purge.delete:
+        print(f"  {path.name}{'/' if path.is_dir() else ''}")
+    for path in purge.keep:
+        print(f"  bleibt: {path.name}")
+    if not args.yes:
+        answer = input(f"{len(purge.delete)} Einträge endgültig löschen? [j/N] ")
+        if answer.strip().lower() not in ("j", "ja", "y", "yes"):
+            print("Abgebrochen, nichts gelöscht.")
+            return 1
+    execute(purge)
+    print(f"{len(purge.delete)} Einträge gelöscht.")
+    return 0
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from .publish.app import serve
 
@@ -341,6 +366,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--root", default=".", help="project folder with content/")
     p.set_defaults(func=cmd_results_sample)
+
+    p = results_sub.add_parser("purge", help="delete a workshop's participant data after it")
+    p.add_argument("results_dir", metavar="RESULTS_DIR", help="the workshop's results folder")
+    p.add_argument("--yes", action="store_true", help="do not ask before deleting")
+    p.set_defaults(func=cmd_results_purge)
 
     p = sub.add_parser("app", help="serve the app edition with Voilà (offline, no code shown)")
     p.add_argument("path", nargs="?", default="build/de/app", help="notebook or folder")

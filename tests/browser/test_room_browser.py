@@ -82,6 +82,10 @@ def test_three_participants_and_their_trainer(room, browser, item):
             expect(trainer.page).to_have_url(room.url + "trainer")
             rows = trainer.page.locator("#people tr")
             expect(rows).to_have_count(3, timeout=RENDER)
+            expect(rows.filter(has_text="TN-")).to_have_count(3)  # the projector may see this
+            for name in PEOPLE:
+                expect(trainer.page.locator("#people")).not_to_contain_text(name)
+            trainer.page.get_by_label("Namen zeigen").check()
             for name in PEOPLE:
                 expect(rows.filter(has_text=name).first).to_be_visible()
             card = trainer.page.locator("#items .card").filter(has_text=item.id)

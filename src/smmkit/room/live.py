@@ -20,6 +20,7 @@ from ..bank.validate import NOTEBOOK_CALL, Bank, exercise_of
 from ..publish.workshop import read_module
 from ..results.analysis import item_label, option_counts, scenario_endings
 from ..results.loader import load_results
+from ..results.pseudonyms import folder_salt, pseudonyms
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,13 @@ def trainer_view(
 ) -> dict[str, Any]:
     """The live state for the trainer: participants, answer distributions, scenario endings.
 
+    Each participant has a pseudonym too, for a view the room can see (the projector).
     `whereabouts` maps a participant key to the module page they opened last; `online` holds
     the keys with an open page.
     """
     members = list(members)
     answered = {person.key: answered_items(person, results) for person in members}
+    aliases = pseudonyms([person.key for person in members], folder_salt(results))
     by_path = {page.path: page for page in pages}
     people = []
     for person in members:
@@ -97,6 +100,7 @@ def trainer_view(
         people.append(
             {
                 "name": person.name,
+                "pseudonym": aliases[person.key],
                 "module": page.title if page else "",
                 "answered": len(done & set(page.items)) if page else 0,
                 "total": len(page.items) if page else 0,
