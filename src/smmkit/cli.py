@@ -388,7 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-participants", type=int, default=40, help="later joiners are turned away")
     p.add_argument(
         "--idle-minutes",
-        type=int,
+        type=float,
         default=20,
         help="shut down a page's kernel after this long without a browser",
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import start_room
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClosedError, websocket_connect
 
@@ -257,8 +258,6 @@ def test_a_forged_participant_header_is_ignored(room, anna, bernd):
 
 def test_request_info_for_warmed_kernels_is_for_this_machine_only(room_app, tmp_path,
                                                                  browser_env):  # fmt: skip
-    from conftest import start_room
-
     lan = network.lan_addresses()
     if not lan:
         pytest.skip("this machine has no network address besides loopback")
@@ -294,3 +293,20 @@ def test_closing_the_room_turns_new_participants_away(room):
 
 def test_results_stay_outside_what_the_server_serves(room):
     assert Path(room.results).resolve() not in Path(room.app).resolve().parents
+
+
+def test_a_page_nobody_looks_at_is_shut_down(room_app, tmp_path, browser_env):
+    import time
+
+    quick = start_room(room_app, tmp_path, browser_env, "--idle-minutes=0.05")  # 3 s
+    try:
+        visitor = Visitor(quick.url).join("Mona")
+        kernel = visitor.open_module()  # no browser connects: idle from the start
+        assert visitor.request(f"api/kernels/{kernel}")[0] == 200
+        deadline = time.monotonic() + 30
+        while visitor.request(f"api/kernels/{kernel}")[0] == 200:
+            assert time.monotonic() < deadline, "the idle kernel was not shut down"
+            time.sleep(1)
+        assert "Culling kernel" in quick.log() or "culling" in quick.log().lower()
+    finally:
+        quick.stop()

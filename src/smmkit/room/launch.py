@@ -18,7 +18,7 @@ class RoomOptions:
     bind: str = "0.0.0.0"
     port: int = 8866
     max_participants: int = 40
-    idle_minutes: int = 20
+    idle_minutes: float = 20
     build: bool = True
     app: Path | None = None  # an app edition folder to serve as it is (default: build it)
 

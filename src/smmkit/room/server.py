@@ -468,7 +468,7 @@ class RoomServer(Voila):
         super().listen()
 
 
-def room_config(results: Path, max_participants: int, idle_minutes: int, join_url: str) -> Config:
+def room_config(results: Path, max_participants: int, idle_minutes: float, join_url: str) -> Config:
     """The Voilà and kernel settings of a room (see the module docstring)."""
     c = Config()
     c.RoomServer.results_dir = str(results)
@@ -481,8 +481,8 @@ def room_config(results: Path, max_participants: int, idle_minutes: int, join_ur
     c.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0}}
     c.KernelManager.transport = "ipc"
     c.KernelManager.shutdown_wait_time = 0.5
-    c.MappingKernelManager.cull_idle_timeout = idle_minutes * 60
-    c.MappingKernelManager.cull_interval = 60
+    c.MappingKernelManager.cull_idle_timeout = round(idle_minutes * 60)
+    c.MappingKernelManager.cull_interval = max(1, min(60, round(idle_minutes * 30)))
     c.MappingKernelManager.cull_connected = False
     return c
 
