@@ -74,7 +74,7 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_one():
 
 def test_makefile_targets_exist():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
-    for target in ("handouts:", "lab:", "app:", "test:", "check:"):
+    for target in ("handouts:", "lab:", "app:", "room:", "test:", "check:"):
         assert re.search(rf"^{target}", makefile, re.M), target
 
 

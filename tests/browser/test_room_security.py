@@ -11,6 +11,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,6 +90,12 @@ def bernd(room) -> Visitor:
 @pytest.fixture(scope="module")
 def kernels(anna, bernd) -> dict[str, str]:
     return {"anna": anna.open_module(), "bernd": bernd.open_module()}
+
+
+def run_async(coroutine):
+    """Run `coroutine` on a loop of its own (Playwright's sync API may own this thread's)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def websocket(base: str, kernel_id: str, cookie: str):
@@ -210,9 +217,9 @@ def test_a_kernel_answers_only_the_participant_whose_page_started_it(room, anna,
         connection.close()
         return "open"
 
-    assert asyncio.run(connect(bernd)) == "403"
-    assert asyncio.run(connect(Visitor(room.url))) == "403"
-    assert asyncio.run(connect(anna)) == "open"
+    assert run_async(connect(bernd)) == "403"
+    assert run_async(connect(Visitor(room.url))) == "403"
+    assert run_async(connect(anna)) == "open"
 
 
 def test_a_page_visitor_cannot_run_code(room, anna, kernels, tmp_path):
@@ -230,7 +237,7 @@ def test_a_page_visitor_cannot_run_code(room, anna, kernels, tmp_path):
         connection.close()
         return info, after
 
-    info, after = asyncio.run(attempt())
+    info, after = run_async(attempt())
     assert any(m["header"]["msg_type"] == "kernel_info_reply" for m in info)  # the channel works
     assert not any(m["header"]["msg_type"] == "execute_reply" for m in after)
     assert not marker.exists()
@@ -246,7 +253,7 @@ def test_a_websocket_message_over_the_limit_closes_the_connection(room, anna, ke
         except WebSocketClosedError:
             return None
 
-    assert asyncio.run(send_big()) is None
+    assert run_async(send_big()) is None
 
 
 def test_a_forged_participant_header_is_ignored(room, anna, bernd):
@@ -274,7 +281,7 @@ def test_request_info_for_warmed_kernels_is_for_this_machine_only(room_app, tmp_
             connection.close()
             return "open"
 
-        assert asyncio.run(connect()) == "403"
+        assert run_async(connect()) == "403"
     finally:
         room_all.stop()
 
