@@ -12,7 +12,7 @@ from helpers import VALID_ROOT, saved_records
 import smmkit
 from smmkit import store
 from smmkit.kernel.session import PARTICIPANT_ENV, ROOM_ENV, reset_session
-from smmkit.room import live, network
+from smmkit.room import network, views
 from smmkit.room.roster import RoomClosed, RoomFull, Roster, is_trainer_secret, trainer_secret
 
 
@@ -95,11 +95,11 @@ def test_overview_counts_a_modules_answered_items(tmp_path, fixture_bank):
     ]
     notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
                                     "nbformat_minor": 5}), encoding="utf-8")  # fmt: skip
-    pages = live.module_pages(tmp_path, fixture_bank)
+    pages = views.module_pages(tmp_path, fixture_bank)
     assert [(p.path, p.title, p.items) for p in pages] == [
         ("01_beispiel.ipynb", "Beispiel", ("beispiel.sc-01", "beispiel.tf-01"))
     ]
-    shown = live.overview(pages, {"beispiel.tf-01", "other.item"})
+    shown = views.overview(pages, {"beispiel.tf-01", "other.item"})
     assert shown == [{"path": "01_beispiel.ipynb", "title": "Beispiel", "answered": 1, "total": 2}]
 
 

@@ -2,7 +2,7 @@
 
 - :mod:`.roster` who has joined (identity per browser token) and the room's state, kept in
   the trainer's results folder so a restart loses nothing;
-- :mod:`.live` what the trainer view shows, computed from the results folder;
+- :mod:`.views` what the overview and the trainer view show, computed from the results folder;
 - :mod:`.network` the addresses the room can be reached at, and the QR code;
 - :mod:`.server` Voilà with the room's pages and guards (join, overview, trainer view).
 

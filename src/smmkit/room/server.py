@@ -41,7 +41,7 @@ from ..bank import Bank, load_bank
 from ..kernel.session import PARTICIPANT_ENV, ROOM_ENV
 from ..publish.app import VOILA_TEMPLATE, voila_environment
 from ..publish.templating import render
-from . import live, network
+from . import network, views
 from .roster import Member, RoomClosed, RoomFull, Roster, is_trainer_secret
 
 PARTICIPANT_COOKIE = "smmkit_room"
@@ -70,12 +70,12 @@ class Room:
     bank: Bank
     max_participants: int
     roster: Roster
-    pages: list[live.ModulePage]
+    pages: list[views.ModulePage]
     join_urls: list[str] = field(default_factory=list)
     bind: str = "127.0.0.1"
     whereabouts: dict[str, str] = field(default_factory=dict)  # key -> page path
 
-    def page(self, path: str) -> live.ModulePage | None:
+    def page(self, path: str) -> views.ModulePage | None:
         return next((page for page in self.pages if page.path == path), None)
 
 
@@ -167,8 +167,8 @@ class OverviewHandler(RoomHandler):
         if member is None:
             self.redirect(self.base_url + "join")
             return
-        answered = live.answered_items(member.participant, self.room.results)
-        modules = live.overview(self.room.pages, answered)
+        answered = views.answered_items(member.participant, self.room.results)
+        modules = views.overview(self.room.pages, answered)
         self.page("overview.html.j2", name=member.name, modules=modules,
                   next_module=self.room.roster.next_module)  # fmt: skip
 
@@ -204,7 +204,7 @@ class LiveHandler(TrainerOnly):
         kernels = self.kernel_manager.owners
         members = [member.participant for member in room.roster.members]
         view = await asyncio.to_thread(
-            live.trainer_view, room.results, room.bank, room.pages, members,
+            views.trainer_view, room.results, room.bank, room.pages, members,
             dict(room.whereabouts), set(kernels.values()),
         )  # fmt: skip
         view["room"] = {
@@ -427,7 +427,7 @@ class RoomServer(Voila):
             bank=bank,
             max_participants=self.max_participants,
             roster=Roster.load(results),
-            pages=live.module_pages(Path(self.root_dir), bank),
+            pages=views.module_pages(Path(self.root_dir), bank),
             join_urls=[self.join_url] if self.join_url else [],
             bind=self.ip,
         )
