@@ -59,6 +59,7 @@ MANY_ATTEMPTS = 100  # answers to one item (and phase) in one file
 KEY_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 ITEM_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 EXERCISE = "exercise"  # item type of the registered exercises' answers (not bank items)
+LIVE = "live"  # item type of the room's live polls, word clouds and idea rounds ("live.q3")
 PHASES = ("vorher", "nachher")
 RATINGS = ("best", "good", "neutral", "bad")
 IGNORED_NAMES = frozenset({"participant.json"})
@@ -386,6 +387,8 @@ class AnswerChecker:
         elif (exercise := exercises.for_item(item_id)) is not None:
             kind = EXERCISE
             module = exercise.module if exercise.module in self.bank.modules else None
+        elif item_id.startswith(LIVE + "."):
+            kind, module = LIVE, None
         else:
             self.unknown.add(item_id)  # a well-formed id may be named in the warning
             return "unknown"
@@ -569,6 +572,11 @@ def _categorical(values: list, known: list) -> pd.Categorical:
     return pd.Categorical(values, categories=categories)
 
 
+def _extra_type(item_id: str) -> str:
+    """The type of an answer that is not a bank item's: a live question's or an exercise's."""
+    return LIVE if item_id.startswith(LIVE + ".") else EXERCISE
+
+
 def answers_frame(
     kept: list[tuple], reports: list[FileReport], people: list[Person], person_of_file: list[int],
     bank: Bank,
@@ -584,8 +592,8 @@ def answers_frame(
     # Type and competency belong to the item: worked out per item, then spread to its rows.
     items = _categorical(rows["item_id"], list(bank.items))
     known = {item_id: bank.items.get(item_id) for item_id in items.categories}
-    item_types = sorted({item.type for item in bank.items.values()} | {EXERCISE})
-    types = [item.type if item else EXERCISE for item in known.values()]
+    item_types = sorted({item.type for item in bank.items.values()} | {EXERCISE, LIVE})
+    types = [item.type if item else _extra_type(i) for i, item in known.items()]
     # An exercise's competency is the area its id starts with ("team.raci-01": team).
     areas = [item.competency if item else i.split(".", 1)[0] for i, item in known.items()]
     areas = [area if area in COMPETENCIES else None for area in areas]

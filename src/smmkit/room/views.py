@@ -18,7 +18,7 @@ import pandas as pd
 from .. import exercises, store
 from ..bank.validate import NOTEBOOK_CALL, Bank, exercise_of
 from ..publish.workshop import read_module
-from ..results.analysis import item_label, option_counts, scenario_endings
+from ..results.analysis import item_label, module_label, option_counts, scenario_endings
 from ..results.loader import load_results
 from ..results.pseudonyms import folder_salt, pseudonyms
 
@@ -163,3 +163,15 @@ def _endings(answers: pd.DataFrame, bank: Bank) -> list[dict[str, Any]]:
         }
         for item_id, rows in table.groupby("item_id", sort=False, observed=True)
     ]
+
+
+def live_items(bank: Bank) -> list[dict[str, str]]:
+    """The bank items a trainer can put live (see room.questions.ITEM_TYPES), in bank order."""
+    from .questions import ITEM_TYPES
+
+    return [
+        {"id": item.id, "module": module_label(bank, bank.module_of(item.id)),
+         "label": item_label(bank, item.id)}
+        for item in bank.items.values()
+        if item.type in ITEM_TYPES
+    ]  # fmt: skip
