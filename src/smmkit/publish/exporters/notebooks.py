@@ -10,7 +10,7 @@ from nbconvert.preprocessors import (
 )
 from traitlets import default
 
-from ..preprocessors import ClearSolutions, StripSolutionMarkers
+from ..preprocessors import ClearSolutions, LoadSmmkitExtension, StripSolutionMarkers
 
 
 class _EditionExporter(NotebookExporter):
@@ -63,4 +63,7 @@ class AppExporter(_EditionExporter):
     export_from_notebook = "smmkit app"
 
     def edition_steps(self) -> list:
-        return [TagRemovePreprocessor(remove_cell_tags={"trainer"}, parent=self)]
+        return [
+            TagRemovePreprocessor(remove_cell_tags={"trainer"}, parent=self),
+            LoadSmmkitExtension(parent=self),
+        ]

@@ -107,3 +107,22 @@ class DropWidgetOutputs(Preprocessor):
                     o for o in cell.get("outputs", []) if WIDGET_VIEW not in o.get("data", {})
                 ]
         return nb, resources
+
+
+APP_SETUP_TAG = "smmkit-setup"
+APP_SETUP = "%load_ext smmkit"
+
+
+class LoadSmmkitExtension(Preprocessor):
+    """App edition: a first code cell loads smmkit's IPython extension, so the charts Voilà
+    shows carry alt texts (the handout build starts its kernels with ``--ext=smmkit``; Voilà
+    starts plain kernels). The cell has no output, so Voilà shows nothing of it."""
+
+    def preprocess(self, nb, resources):
+        import nbformat
+
+        if not any(APP_SETUP_TAG in tags(cell) for cell in nb.cells):
+            cell = nbformat.v4.new_code_cell(APP_SETUP, metadata={"tags": [APP_SETUP_TAG]})
+            cell["id"] = APP_SETUP_TAG  # stable: the same edition gives the same bytes
+            nb.cells.insert(0, cell)
+        return nb, resources
