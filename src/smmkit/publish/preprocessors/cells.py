@@ -13,6 +13,11 @@ from ..solutions import STUB, MarkerError, clear_solutions, solution_regions, st
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
+# Cells that only make sense in one place: instructions for JupyterLab (run cells with
+# Umschalt + Enter) or for the app view (click the buttons). Printed handouts drop both.
+LAB_ONLY = "lab-only"
+APP_ONLY = "app-only"
+
 
 def notebook_path(resources: dict[str, Any]) -> str:
     """Best-effort display path of the notebook being converted (for error messages)."""
