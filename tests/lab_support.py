@@ -46,7 +46,10 @@ def _isolated_env(base: Path) -> dict[str, str]:
 
 
 class LabServer:
-    def __init__(self, folder: Path, base: Path):
+    """`jupyter lab` on `folder` as `smmkit lab` starts it; with `via_cli`, through the
+    `smmkit lab --folder` command itself (which first makes the working copy)."""
+
+    def __init__(self, folder: Path, base: Path, via_cli: bool = False):
         self.folder = folder
         self.port = _free_port()
         self.log_path = base / "lab.log"
@@ -57,10 +60,17 @@ class LabServer:
             f"--IdentityProvider.token={TOKEN}",
             *(["--allow-root"] if os.geteuid() == 0 else []),  # CI containers run as root
         ]
+        if via_cli:
+            command = [sys.executable, "-m", "smmkit.cli", "lab", "--root", str(REPO)]
+            command += ["--folder", str(folder), "--no-browser", "--", *options[1:]]
+            env = _isolated_env(base)
+        else:
+            command = lab_command(folder, options)
+            env = lab_environment(_isolated_env(base), REPO)
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                lab_command(folder, options),
-                env=lab_environment(_isolated_env(base), REPO),
+                command,
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,

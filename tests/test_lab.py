@@ -202,3 +202,21 @@ def test_lab_saves_notebooks_without_widget_views(lab_server):
     assert outputs and not [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
     assert {"text/plain": WIDGET_NOTE} in [o.get("data") for o in outputs]
     assert "widgets" not in on_disk.metadata
+
+
+def test_smmkit_lab_makes_the_copy_and_serves_it(tmp_path):
+    """The command behind `make lab`, end to end: copy, message, JupyterLab on the copy."""
+    folder = tmp_path / "kurs"
+    base = tmp_path / "lab"
+    base.mkdir()
+    server = LabServer(folder, base, via_cli=True)
+    try:
+        server.wait_ready()
+        listed = server.request("/api/contents/")
+        assert sorted(e["name"] for e in listed["content"]) == SOURCES
+        kernel = server.request("/api/kernelspecs")
+        assert kernel["default"] == "python3"
+    finally:
+        server.stop()
+    log = server.log()
+    assert "Arbeitsordner:" in log and "neu angelegt" in log, log[:2000]

@@ -236,7 +236,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
     from .publish import lab
 
     root = Path(args.root).resolve()
-    options = ["--no-browser"] if args.no_browser else []
+    options = [*(["--no-browser"] if args.no_browser else []), *args.jupyter_options]
     if args.sources:
         folder = lab.source_folder(root, args.lang).parent
         print(f"JupyterLab on the sources in {folder} (for authors: outputs are saved there)")
@@ -364,6 +364,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="de")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.add_argument("--root", default=".", help="project folder with notebooks/ and content/")
+    p.add_argument(
+        "jupyter_options", nargs="*", metavar="-- OPTION", help="passed on to jupyter lab"
+    )
     p.set_defaults(func=cmd_lab)
 
     p = sub.add_parser("certificate", help="one A4 PDF certificate of attendance per participant")
