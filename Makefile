@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.smmkit-installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: handouts lab app room test check lint format sysdeps clean
+.PHONY: handouts lab lab-trainer lab-authors app room test check lint format sysdeps clean
 
 # --clear: a .venv made by another interpreter (an older rule used Debian's) must not be mixed.
 $(STAMP): pyproject.toml
@@ -19,9 +19,18 @@ $(STAMP): pyproject.toml
 handouts: $(STAMP) sysdeps
 	$(BIN)/smmkit build
 
-## JupyterLab on the module notebooks
+## JupyterLab (German) for participants, on their working copy arbeitsordner/ (git-ignored):
+## the exercise edition, copied in only where a notebook is missing (their work is never overwritten)
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/smmkit lab
+
+## The same for trainers: the solution edition (with trainer notes) in arbeitsordner-trainer/
+lab-trainer: $(STAMP)
+	$(BIN)/smmkit lab --edition solution
+
+## For authors: JupyterLab on the sources in notebooks/ (commit them without outputs)
+lab-authors: $(STAMP)
+	$(BIN)/smmkit lab --sources
 
 ## The modules as apps (Voilà): no code visible, widgets only, no trainer notes
 app: $(STAMP)
@@ -55,4 +64,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks tools
 
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) build .pytest_cache  # never arbeitsordner*/: participants' work

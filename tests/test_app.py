@@ -14,7 +14,7 @@ def test_the_offline_template_is_where_voila_looks_for_it():
     assert (folder / "conf.json").is_file()
     template = (folder / "index.html.j2").read_text(encoding="utf-8")
     assert "extends 'lab/index.html.j2'" in template
-    assert template.count("| replace(") == 2  # both CDN stylesheet links of Voilà's lab page
+    assert template.count("| replace('<link") == 2  # both CDN stylesheet links of Voilà's lab page
 
 
 def test_environment_puts_smmkit_first_and_keeps_the_users_paths():
@@ -28,6 +28,15 @@ def test_command_uses_the_template_and_local_kernels_only(tmp_path):
     assert command[0].endswith("voila")
     assert f"--template={VOILA_TEMPLATE}" in command
     assert "--Voila.ip=127.0.0.1" in command and command[-1] == str(tmp_path)
+    assert "--VoilaExporter.language_code=de" in command  # <html lang="de"> for screen readers
+
+
+def test_the_template_replaces_voilas_pages_that_link_to_a_cdn():
+    folder = JUPYTER_DATA / "voila" / "templates" / VOILA_TEMPLATE
+    for name in ("page.html", "tree-lab.html", "tree.html"):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert "http://" not in text and "https://" not in text, name
+    assert '<html lang="de">' in (folder / "page.html").read_text(encoding="utf-8")
 
 
 def test_cli_names_a_missing_app_folder(tmp_path):

@@ -404,7 +404,8 @@ def test_exporters_work_with_jupyter_nbconvert(exporter, tmp_path):
         assert ('class="smmkit-key"' in text) == (exporter == "smmkit_trainer")
     else:
         notebook = nbformat.reads(text, as_version=4)
-        sources = "\n".join(c.source for c in notebook.cells)
+        # Code only: the lab instructions name the stub ("Wo im Code `# Ihre Lösung hier` steht").
+        sources = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
         assert "BEGIN SOLUTION" not in sources
         assert ("Ihre Lösung hier" in sources) == (exporter == "smmkit_exercise")
         assert all(c.get("outputs", []) == [] for c in notebook.cells if c.cell_type == "code")

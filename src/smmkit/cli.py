@@ -275,6 +275,23 @@ def cmd_room(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lab(args: argparse.Namespace) -> int:
+    from .publish import lab
+
+    root = Path(args.root).resolve()
+    options = [*(["--no-browser"] if args.no_browser else []), *args.jupyter_options]
+    if args.sources:
+        folder = lab.source_folder(root, args.lang).parent
+        print(f"JupyterLab on the sources in {folder} (for authors: outputs are saved there)")
+    else:
+        name = lab.TRAINER_COPY if args.edition == "solution" else lab.WORKING_COPY
+        folder = Path(args.folder).resolve() if args.folder else root / name
+        print(lab.prepare_working_copy(root, folder, args.edition, args.lang).summary())
+    sys.stdout.flush()
+    lab.serve(folder, root, options)
+    return 0  # pragma: no cover - serve() replaces this process
+
+
 def cmd_certificate(args: argparse.Namespace) -> int:
     from .results.commands import CertificateRequest, run_certificates
 
@@ -396,6 +413,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--app", help="serve this app edition folder as it is (default: build/de/app)")
     p.add_argument("--root", default=".", help="project folder with content/ and notebooks/")
     p.set_defaults(func=cmd_room)
+
+
+    p = sub.add_parser(
+        "lab", help="JupyterLab (German) on a working copy of the exercise notebooks"
+    )
+    p.add_argument(
+        "--folder", help="working copy (default: arbeitsordner/, or arbeitsordner-trainer/)"
+    )
+    p.add_argument(
+        "--edition",
+        choices=["exercise", "solution"],
+        default="exercise",
+        help="exercise: for participants (default); solution: for trainers",
+    )
+    p.add_argument(
+        "--sources", action="store_true", help="open notebooks/ itself (authors; no copy)"
+    )
+    p.add_argument("--lang", default="de")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument("--root", default=".", help="project folder with notebooks/ and content/")
+    p.add_argument(
+        "jupyter_options", nargs="*", metavar="-- OPTION", help="passed on to jupyter lab"
+    )
+    p.set_defaults(func=cmd_lab)
 
     p = sub.add_parser("certificate", help="one A4 PDF certificate of attendance per participant")
     p.add_argument("results_dir", metavar="RESULTS_DIR", help="folder with the result files")

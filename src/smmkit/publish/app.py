@@ -23,8 +23,9 @@ def voila_environment(env: Mapping[str, str]) -> dict[str, str]:
     return result
 
 
-def voila_command(target: Path | str, options: Sequence[str] = ()) -> list[str]:
-    """The Voilà command line for a notebook or a folder of notebooks."""
+def voila_command(target: Path | str, options: Sequence[str] = (), lang: str = "de") -> list[str]:
+    """The Voilà command line for a notebook or a folder of notebooks in language `lang`
+    (the pages' `<html lang>`, which screen readers need to pronounce the text)."""
     voila = Path(sys.executable).with_name("voila")
     executable = str(voila) if voila.exists() else shutil.which("voila")
     if executable is None:
@@ -34,6 +35,7 @@ def voila_command(target: Path | str, options: Sequence[str] = ()) -> list[str]:
         f"--template={VOILA_TEMPLATE}",
         "--Voila.ip=127.0.0.1",
         "--KernelManager.transport=ipc",
+        f"--VoilaExporter.language_code={lang}",
         *options,
         str(target),
     ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import html
 
 import ipywidgets as W
-from IPython.display import Image, display
+from IPython.display import HTML, display
 
 from ...bank.models import Likert
 from ...bank.profiles import likert_profile, missing_ratings
@@ -77,9 +78,17 @@ class SelfAssessmentWidget(W.VBox):
         self.chart.clear_output()
         with self.chart:
             # A PNG, not the Figure: IPython formats a Figure as an image only once pyplot has
-            # loaded its inline backend, which a page without other charts never does.
-            alt = {"image/png": {"alt": describe_figure(figure)}}
-            display(Image(figure_png(figure)), metadata=alt)
+            # loaded its inline backend, which a page without other charts never does. As an
+            # <img> in HTML, because JupyterLab's image renderer drops the alt text of an
+            # image output's metadata, and screen readers need it.
+            png = base64.b64encode(figure_png(figure)).decode("ascii")
+            alt = html.escape(describe_figure(figure))
+            display(
+                HTML(
+                    f'<img class="smmkit-chart" src="data:image/png;base64,{png}" alt="{alt}"'
+                    ' style="max-width: 100%; height: auto">'
+                )
+            )
 
     def _resume(self) -> None:
         record = self.session.latest(self.item.id, self.phase)

@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - jinja2 < 3
 
 from ...i18n import t
 from ..preprocessors import DropWidgetOutputs, HideCode, RenderBankItems
+from ..preprocessors.cells import APP_ONLY, LAB_ONLY
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -63,7 +64,7 @@ class HandoutExporter(HTMLExporter):
 
     def edition_steps(self) -> list:
         trainer = self.mode == "trainer"
-        remove = ["handout-skip"] if trainer else ["handout-skip", "trainer"]
+        remove = ["handout-skip", LAB_ONLY, APP_ONLY] + ([] if trainer else ["trainer"])
         return [
             TagRemovePreprocessor(remove_cell_tags=set(remove), parent=self),
             RenderBankItems(mode=self.mode, parent=self),

@@ -10,7 +10,8 @@ from nbconvert.preprocessors import (
 )
 from traitlets import default
 
-from ..preprocessors import ClearSolutions, StripSolutionMarkers
+from ..preprocessors import ClearSolutions, LoadSmmkitExtension, StripSolutionMarkers
+from ..preprocessors.cells import APP_ONLY, LAB_ONLY
 
 
 class _EditionExporter(NotebookExporter):
@@ -43,7 +44,7 @@ class ExerciseExporter(_EditionExporter):
 
     def edition_steps(self) -> list:
         return [
-            TagRemovePreprocessor(remove_cell_tags={"trainer"}, parent=self),
+            TagRemovePreprocessor(remove_cell_tags={"trainer", APP_ONLY}, parent=self),
             ClearSolutions(parent=self),
         ]
 
@@ -54,7 +55,10 @@ class SolutionExporter(_EditionExporter):
     export_from_notebook = "smmkit solution"
 
     def edition_steps(self) -> list:
-        return [StripSolutionMarkers(parent=self)]
+        return [
+            TagRemovePreprocessor(remove_cell_tags={APP_ONLY}, parent=self),
+            StripSolutionMarkers(parent=self),
+        ]
 
 
 class AppExporter(_EditionExporter):
@@ -63,4 +67,7 @@ class AppExporter(_EditionExporter):
     export_from_notebook = "smmkit app"
 
     def edition_steps(self) -> list:
-        return [TagRemovePreprocessor(remove_cell_tags={"trainer"}, parent=self)]
+        return [
+            TagRemovePreprocessor(remove_cell_tags={"trainer", LAB_ONLY}, parent=self),
+            LoadSmmkitExtension(parent=self),
+        ]

@@ -5,6 +5,7 @@ from .cells import (
     ClearSolutions,
     DropWidgetOutputs,
     HideCode,
+    LoadSmmkitExtension,
     StripSolutionMarkers,
 )
 
@@ -12,6 +13,7 @@ __all__ = [
     "ClearSolutions",
     "DropWidgetOutputs",
     "HideCode",
+    "LoadSmmkitExtension",
     "RenderBankItems",
     "StripSolutionMarkers",
 ]

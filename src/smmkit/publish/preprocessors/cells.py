@@ -13,6 +13,11 @@ from ..solutions import STUB, MarkerError, clear_solutions, solution_regions, st
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
+# Cells that only make sense in one place: instructions for JupyterLab (run cells with
+# Umschalt + Enter) or for the app view (click the buttons). Printed handouts drop both.
+LAB_ONLY = "lab-only"
+APP_ONLY = "app-only"
+
 
 def notebook_path(resources: dict[str, Any]) -> str:
     """Best-effort display path of the notebook being converted (for error messages)."""
@@ -106,4 +111,23 @@ class DropWidgetOutputs(Preprocessor):
                 cell.outputs = [
                     o for o in cell.get("outputs", []) if WIDGET_VIEW not in o.get("data", {})
                 ]
+        return nb, resources
+
+
+APP_SETUP_TAG = "smmkit-setup"
+APP_SETUP = "%load_ext smmkit"
+
+
+class LoadSmmkitExtension(Preprocessor):
+    """App edition: a first code cell loads smmkit's IPython extension, so the charts Voilà
+    shows carry alt texts (the handout build starts its kernels with ``--ext=smmkit``; Voilà
+    starts plain kernels). The cell has no output, so Voilà shows nothing of it."""
+
+    def preprocess(self, nb, resources):
+        import nbformat
+
+        if not any(APP_SETUP_TAG in tags(cell) for cell in nb.cells):
+            cell = nbformat.v4.new_code_cell(APP_SETUP, metadata={"tags": [APP_SETUP_TAG]})
+            cell["id"] = APP_SETUP_TAG  # stable: the same edition gives the same bytes
+            nb.cells.insert(0, cell)
         return nb, resources
