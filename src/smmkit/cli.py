@@ -414,7 +414,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=".", help="project folder with content/ and notebooks/")
     p.set_defaults(func=cmd_room)
 
-
     p = sub.add_parser(
         "lab", help="JupyterLab (German) on a working copy of the exercise notebooks"
     )
