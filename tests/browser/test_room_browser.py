@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from axe import audit, report, serious
 from conftest import REPO, _new_page
 from helpers import saved_records
 from playwright.sync_api import expect
@@ -32,6 +33,12 @@ def item():
     return chosen.get("single_choice") or chosen.get("true_false") or next(iter(chosen.values()))
 
 
+def assert_accessible(page) -> None:
+    """No critical or serious axe-core WCAG 2 A/AA finding on the page as it is now."""
+    found = serious(audit(page))
+    assert not found, report(found)
+
+
 def join(page, room, name: str) -> None:
     page.goto(room.url)
     expect(page).to_have_url(room.url + "join")
@@ -57,6 +64,7 @@ def test_three_participants_and_their_trainer(room, browser, item):
             join(page.page, room, name)
             if index == 0:
                 page.page.screenshot(path=str(shot("raum-uebersicht")))
+                assert_accessible(page.page)
             open_module(page.page, name)
             answer_and_check(widget_of(page.page, item), item)
         first.screenshot("raum-modul")
@@ -91,9 +99,11 @@ def test_three_participants_and_their_trainer(room, browser, item):
             card = trainer.page.locator("#items .card").filter(has_text=item.id)
             expect(card).to_contain_text("3 Antworten", timeout=RENDER)
             trainer.page.screenshot(path=str(shot("raum-trainer")), full_page=True)
+            assert_accessible(trainer.page)
             trainer.page.goto(f"{room.url}trainer/qr")
             expect(trainer.page.locator("svg.qr")).to_be_visible()
             trainer.page.screenshot(path=str(shot("raum-qr")))
+            assert_accessible(trainer.page)
             assert_offline(trainer)
 
     files = sorted(room.results.glob("*.json"))
@@ -110,6 +120,7 @@ def test_join_page_says_what_is_stored(room, page):
     for words in ("Was:", "Wo:", "Wer sieht es:", "Wie lange:", "smmkit results purge"):
         expect(text).to_contain_text(words)
     page.page.screenshot(path=str(shot("raum-beitreten")), full_page=True)
+    assert_accessible(page.page)
     assert_offline(page)
 
 

@@ -20,7 +20,7 @@ import tornado.web
 from .. import store
 from ..bank import Bank
 from .handlers import RoomHandler, TrainerOnly
-from .questions import LiveBoard, LiveError, Question, score, tally
+from .questions import LiveBoard, LiveError, Question, plain, score, tally
 from .roster import ROOM_FOLDER, Member
 
 LIVE_FILE = "live.json"
@@ -89,7 +89,7 @@ class LiveService:
                 "type": item.type if item is not None else question.kind,
                 "mine": question.answers.get(member.key)}  # fmt: skip
         if item is not None and item.type == "likert":
-            view["statements"] = [{"id": s.id, "text": s.text} for s in item.statements]
+            view["statements"] = [{"id": s.id, "text": plain(s.text)} for s in item.statements]
         if question.kind == "ideas":
             view["my_ideas"] = [i.text for i in question.ideas if i.author == member.key]
             view["my_votes"] = question.votes.get(member.key, {})

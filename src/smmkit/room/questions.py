@@ -26,7 +26,10 @@ from dataclasses import asdict, dataclass, field
 from importlib import resources
 from typing import Any
 
+from markupsafe import Markup
+
 from ..bank.grading import grade
+from ..markup import md
 
 KINDS = ("item", "poll", "words", "ideas")
 ITEM_TYPES = ("single_choice", "multiple_choice", "true_false", "numeric", "likert")
@@ -149,7 +152,7 @@ class LiveBoard:
             if item is None or item.type not in ITEM_TYPES:
                 raise LiveError("Live gehen nur Einfach-, Mehrfachauswahl, Richtig/Falsch, "
                                 "Zahl und Selbsteinschätzung.")  # fmt: skip
-            prompt, options = item.prompt, item_options(item)
+            prompt, options = plain(item.prompt), item_options(item)
         elif not prompt.strip():
             raise LiveError("Bitte geben Sie eine Frage ein.")
         if kind == "poll" and not 2 <= len(options) <= MAX_POLL_OPTIONS:
@@ -268,14 +271,19 @@ class LiveBoard:
         return question
 
 
+def plain(markdown: str | None) -> str:
+    """An authored Markdown text as plain text (the live pages show text, never markup)."""
+    return Markup(md(markdown)).striptags() if markdown else ""
+
+
 def item_options(item: Any) -> list[str]:
     """What a participant chooses from, for a bank item."""
     if item.type in ("single_choice", "multiple_choice"):
-        return [option.text for option in item.options]
+        return [plain(option.text) for option in item.options]
     if item.type == "true_false":
         return ["richtig", "falsch"]
     if item.type == "likert":
-        return [statement.text for statement in item.statements]
+        return [plain(statement.text) for statement in item.statements]
     return []
 
 
@@ -373,7 +381,7 @@ def _bars(question: Question, kind: str, item: Any) -> list[dict[str, Any]]:
         return [{"label": _number(v), "count": c} for v, c in sorted(counts.items())]
     if kind == "likert":
         return [
-            {"label": statement.text,
+            {"label": plain(statement.text),
              "count": sum(1 for a in answers if statement.id in a),
              "mean": (sum(a[statement.id] for a in answers) / len(answers)) if answers else None}
             for statement in item.statements
