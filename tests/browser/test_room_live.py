@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO, _new_page
 from helpers import saved_records
 from playwright.sync_api import expect
-from test_room_browser import assert_accessible, join, shot
+from test_room_browser import assert_accessible, join, open_module, shot
 from test_widgets_browser import assert_offline
 
 from smmkit.bank import load_bank
@@ -50,15 +50,29 @@ def test_live_questions_from_trainer_to_projector(room, browser, item):
             page.page.goto(f"{room.url}trainer?key={room.secret()}")
         projector.page.goto(f"{room.url}trainer/projector")
         expect(projector.page.locator("#screen")).to_contain_text("Gleich geht es weiter")
-        for page, name in ((anna, "Anna Live"), (ben, "Ben Live")):
-            join(page.page, room, name)
-            page.page.goto(f"{room.url}live")
-            expect(page.page.locator("#live")).to_contain_text("keine Live-Frage")
+        join(anna.page, room, "Anna Live")
+        open_module(anna.page, "Anna Live")  # Anna works in a module when the question comes
+        join(ben.page, room, "Ben Live")  # Ben waits on his overview
 
         # An ad-hoc poll: it appears without reloading; the projector counts both answers.
         start(
             trainer, "poll", "Wo erreichen wir unsere Kundschaft?", "Instagram\nLinkedIn\nFacebook"
         )
+        live_bar = anna.page.locator(".smmkit-live-bar")
+        expect(live_bar).to_contain_text("Wo erreichen wir", timeout=WAIT)
+        anna.page.screenshot(path=str(shot("live-im-modul")))
+        live_bar.get_by_role("button", name="Jetzt antworten").click()
+        in_module = anna.page.frame_locator(".smmkit-live-layer iframe").locator("#live")
+        in_module.get_by_label("LinkedIn").check()
+        in_module.get_by_role("button", name="Absenden").click()
+        expect(in_module).to_contain_text("Danke!")
+        anna.page.get_by_role("button", name="Schließen und zurück zum Modul").click()
+        expect(anna.page.locator(".smmkit-participant")).to_be_visible()  # still in the module
+        banner = ben.page.locator("#live-banner")
+        expect(banner).to_contain_text("Wo erreichen wir", timeout=WAIT)
+        banner.click()
+        anna.page.on("dialog", lambda dialog: dialog.accept())  # Voilà asks before leaving
+        anna.page.goto(f"{room.url}live")  # both follow the rest of the session here
         for page, choice in ((anna, "LinkedIn"), (ben, "LinkedIn")):
             box = page.page.locator("#live")
             expect(box).to_contain_text("Wo erreichen wir unsere Kundschaft?", timeout=WAIT)
@@ -155,4 +169,4 @@ def test_live_questions_from_trainer_to_projector(room, browser, item):
             records.setdefault(record["item_id"], []).append(record)
     assert {r["phase"] for rs in records.values() for r in rs} == {"live"}
     assert len(records[ITEM]) == 2 and sorted(r["score"] for r in records[ITEM]) == [0.0, 1.0]
-    assert len(records["live.q1"]) == 2
+    assert len(records["live.q1"]) == 3  # Anna answered in the module's overlay and again

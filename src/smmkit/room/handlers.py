@@ -21,6 +21,7 @@ from .roster import Member, RoomClosed, RoomFull, Roster, is_trainer_secret
 
 PARTICIPANT_COOKIE = "smmkit_room"
 TRAINER_COOKIE = "smmkit_trainer"
+ROOM_MARK = "smmkit_in_room"
 COOKIE_DAYS = 2
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -70,6 +71,10 @@ class RoomHandler(JupyterHandler):
         self.set_header("Cache-Control", "no-store")
         self.finish(render(f"room/{template}", xsrf=self.xsrf_token.decode(), **context))
 
+    def mark_room(self) -> None:
+        """A cookie without a secret: module pages show live questions only in a room."""
+        self.set_cookie(ROOM_MARK, "1", expires_days=COOKIE_DAYS, samesite="Strict", path="/")
+
     def set_private_cookie(self, name: str, value: str) -> None:
         self.set_cookie(
             name, value, expires_days=COOKIE_DAYS, httponly=True, samesite="Strict", path="/"
@@ -103,6 +108,7 @@ class JoinHandler(RoomHandler):
             return
         self.log.info("room: %s joined", member.key)
         self.set_private_cookie(PARTICIPANT_COOKIE, token)
+        self.mark_room()
         self.redirect(self.base_url)
 
 
@@ -112,6 +118,7 @@ class OverviewHandler(RoomHandler):
         if member is None:
             self.redirect(self.base_url + "join")
             return
+        self.mark_room()
         answered = views.answered_items(member.participant, self.room.results)
         modules = views.overview(self.room.pages, answered)
         self.page("overview.html.j2", name=member.name, modules=modules,
