@@ -150,3 +150,37 @@ def test_the_board_survives_a_round_trip(board):
     board.add_idea(q.id, "a", "Eine Idee")
     copy = LiveBoard.from_dict(board.to_dict())
     assert copy == board and copy.current.ideas[0].text == "Eine Idee"
+
+
+def test_the_group_report_has_the_rooms_live_questions(results_dir, fixture_bank, tmp_path):
+    import json
+
+    from smmkit import store
+    from smmkit.results.loader import load_results
+    from smmkit.results.report import prepare_report, write_report
+
+    board = LiveBoard()
+    words = board.start("words", "Ein Wort zu unserem Auftritt")
+    board.answer(words.id, "a", "Humor Nähe")
+    board.answer(words.id, "b", "humor Idiotenkram")
+    board.moderate(words.id, "nähe", hidden=True)
+    ideas = board.start("ideas", "Ideen für den nächsten Post")
+    idea = board.add_idea(ideas.id, "a", "Blick in die Backstube")
+    board.to_voting(ideas.id)
+    board.vote(ideas.id, "b", {idea.id: 2})
+    (results_dir / ".room").mkdir()
+    (results_dir / ".room" / "live.json").write_text(json.dumps(board.to_dict()), "utf-8")
+    person = store.Participant("Anna", "anna-1234abcd")
+    store.ProgressStore(person, results_dir).record("live.q1", ["humor", "nähe"], None, None,
+                                                    phase="live")  # fmt: skip
+
+    loaded = load_results(results_dir, fixture_bank)
+    assert not loaded.warnings  # live answers are known answers, not unknown items
+    files = write_report(prepare_report(loaded, fixture_bank, charts=False),
+                         tmp_path / "bericht.html", csv_dir=tmp_path / "csv")  # fmt: skip
+    page = files.html.read_text(encoding="utf-8")
+    assert "Wortwolken im Raum" in page and "Ideenrunden im Raum" in page
+    assert "humor" in page and "Blick in die Backstube" in page
+    assert "idiotenkram" not in page and "nähe" not in page  # held back or hidden
+    ideas_csv = (tmp_path / "csv" / "live-ideen.csv").read_text(encoding="utf-8-sig")
+    assert "Blick in die Backstube;2;1" in ideas_csv

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -310,6 +311,37 @@ def profile_table(analysis: Analysis) -> Table:
                  t("results.note.profile"))  # fmt: skip
 
 
+def live_tables(folder: Path, bank: Bank) -> tuple[Table, Table, Table]:
+    """The room's live questions (``.room/live.json``): polls and bank items, word clouds,
+    idea rounds; words and ideas the trainer hid are left out. Empty without a room."""
+    from ..room.questions import KIND_LABELS, load_board, tally
+
+    board = load_board(folder)
+    col = _columns("live_question", "live_kind", "live_answer", "count", "points", "voters")
+    polls, words, ideas = [], [], []
+    for question in board.questions:
+        shown = tally(question, bank.items.get(question.item_id or ""))
+        head = {col["live_question"]: f"{question.id}: {question.prompt}",
+                col["live_kind"]: KIND_LABELS[question.kind]}  # fmt: skip
+        for bar in shown.get("bars", []):
+            polls.append({**head, col["live_answer"]: bar["label"], col["count"]: bar["count"]})
+        for word in shown.get("words", []):
+            words.append({**head, col["live_answer"]: word["word"], col["count"]: word["count"]})
+        for idea in shown.get("ideas", []):
+            ideas.append({**head, col["live_answer"]: idea["text"], col["points"]: idea["points"],
+                          col["voters"]: idea["voters"]})  # fmt: skip
+    columns = [col["live_question"], col["live_kind"], col["live_answer"]]
+    return (
+        Table("live-umfragen", t("results.table.live_polls"),
+              pd.DataFrame(polls, columns=[*columns, col["count"]]), {col["count"]: INTEGER}),
+        Table("live-wortwolken", t("results.table.live_words"),
+              pd.DataFrame(words, columns=[*columns, col["count"]]), {col["count"]: INTEGER}),
+        Table("live-ideen", t("results.table.live_ideas"),
+              pd.DataFrame(ideas, columns=[*columns, col["points"], col["voters"]]),
+              {col["points"]: INTEGER, col["voters"]: INTEGER}, t("results.note.live")),
+    )  # fmt: skip
+
+
 def answers_export(loaded: LoadedResults, who: Identities) -> pd.DataFrame:
     """The tidy answers for CSV export, names (and keys, files) replaced as `who` says."""
     frame = loaded.answers.drop(columns=["first_attempt", "latest_attempt"]).copy()
@@ -341,6 +373,9 @@ class Sections:
     paths: Table
     free_texts: Table
     profile: Table
+    live_polls: Table
+    live_words: Table
+    live_ideas: Table
 
     def all(self) -> list[Table]:
         return list(vars(self).values())
@@ -361,4 +396,6 @@ def build_sections(
         paths=paths_table(analysis),
         free_texts=free_texts_table(analysis, who),
         profile=profile_table(analysis),
-    )
+        **dict(zip(("live_polls", "live_words", "live_ideas"),
+                   live_tables(loaded.folder, bank), strict=True)),
+    )  # fmt: skip

@@ -20,10 +20,9 @@ import tornado.web
 from .. import store
 from ..bank import Bank
 from .handlers import RoomHandler, TrainerOnly
-from .questions import LiveBoard, LiveError, Question, plain, score, tally
+from .questions import LIVE_FILE, LiveBoard, LiveError, Question, load_board, plain, score, tally
 from .roster import ROOM_FOLDER, Member
 
-LIVE_FILE = "live.json"
 LONG_POLL_SECONDS = 25.0
 
 
@@ -38,12 +37,7 @@ class LiveService:
 
     @classmethod
     def load(cls, results: Path, bank: Bank) -> LiveService:
-        path = Path(results) / ROOM_FOLDER / LIVE_FILE
-        try:
-            board = LiveBoard.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            board = LiveBoard()
-        return cls(Path(results), bank, board)
+        return cls(Path(results), bank, load_board(results))
 
     def item(self, question: Question | None) -> Any:
         return self.bank.items.get(question.item_id) if question and question.item_id else None

@@ -19,11 +19,13 @@ trainer shows them; the trainer can hide or show any word or idea.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -32,6 +34,9 @@ from ..bank.grading import grade
 from ..markup import md
 
 KINDS = ("item", "poll", "words", "ideas")
+KIND_LABELS = {"item": "Frage aus dem Kit", "poll": "Umfrage", "words": "Wortwolke",
+               "ideas": "Ideenrunde"}  # fmt: skip
+LIVE_FILE = "live.json"  # in the room folder of the results (``.room/live.json``)
 ITEM_TYPES = ("single_choice", "multiple_choice", "true_false", "numeric", "likert")
 MAX_WORDS = 3
 MAX_WORD_LENGTH = 30
@@ -274,6 +279,17 @@ class LiveBoard:
 def plain(markdown: str | None) -> str:
     """An authored Markdown text as plain text (the live pages show text, never markup)."""
     return Markup(md(markdown)).striptags() if markdown else ""
+
+
+def load_board(results: Path) -> LiveBoard:
+    """The live questions kept in a results folder (none if the room never asked any)."""
+    from .roster import ROOM_FOLDER
+
+    try:
+        text = (Path(results) / ROOM_FOLDER / LIVE_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return LiveBoard()
+    return LiveBoard.from_dict(json.loads(text))
 
 
 def item_options(item: Any) -> list[str]:
