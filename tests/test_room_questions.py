@@ -184,3 +184,25 @@ def test_the_group_report_has_the_rooms_live_questions(results_dir, fixture_bank
     assert "idiotenkram" not in page and "nähe" not in page  # held back or hidden
     ideas_csv = (tmp_path / "csv" / "live-ideen.csv").read_text(encoding="utf-8-sig")
     assert "Blick in die Backstube;2;1" in ideas_csv
+
+
+def test_numeric_and_likert_items_go_live(board, fixture_bank):
+    numeric = fixture_bank.items["beispiel.num-01"]
+    q = board.start("item", item=numeric)
+    assert board.answer(q.id, "a", str(numeric.answer).replace(".", ","), numeric) == numeric.answer
+    board.answer(q.id, "b", numeric.answer + 1000, numeric)
+    assert score(q, numeric.answer, numeric)[0] == 1.0
+    with pytest.raises(LiveError, match="Zahl"):
+        board.answer(q.id, "c", "viele", numeric)
+    board.reveal(q.id)
+    assert tally(q, numeric)["solution"]["text"].startswith(f"{numeric.answer:g}".replace(".", ","))
+
+    likert = fixture_bank.items["beispiel.lik-01"]
+    q2 = board.start("item", item=likert)
+    ratings = {s.id: 4 for s in likert.statements}
+    board.answer(q2.id, "a", ratings, likert)
+    board.answer(q2.id, "b", {s.id: 2 for s in likert.statements}, likert)
+    assert [b["mean"] for b in tally(q2, likert)["bars"]] == [3.0] * len(likert.statements)
+    assert score(q2, ratings, likert) == (None, None)  # self-assessments are not scored
+    with pytest.raises(LiveError, match="1 bis 5"):
+        board.answer(q2.id, "c", {s.id: 9 for s in likert.statements}, likert)
