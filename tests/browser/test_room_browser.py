@@ -129,3 +129,10 @@ def shot(name: str):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"{name}.png"
+
+
+def test_a_module_page_in_the_room_is_german_and_accessible(room, page):
+    join(page.page, room, "Clara Zugang")
+    open_module(page.page, "Clara Zugang")
+    assert page.page.evaluate("document.documentElement.lang") == "de"
+    assert_accessible(page.page)

@@ -36,6 +36,10 @@ def voila_command(target: Path | str, options: Sequence[str] = (), lang: str = "
         "--Voila.ip=127.0.0.1",
         "--KernelManager.transport=ipc",
         f"--VoilaExporter.language_code={lang}",
+        # A closed tab leaves its kernel behind (Voilà's own shutdown needs a cookie that
+        # pages opened by address never get): shut down kernels without a browser.
+        "--MappingKernelManager.cull_idle_timeout=1800",
+        "--MappingKernelManager.cull_interval=300",
         *options,
         str(target),
     ]

@@ -199,6 +199,7 @@ def room_config(results: Path, max_participants: int, idle_minutes: float, join_
     c.RoomServer.max_participants = max_participants
     c.RoomServer.join_url = join_url
     c.VoilaConfiguration.template = VOILA_TEMPLATE
+    c.VoilaExporter.language_code = "de"  # <html lang="de"> for screen readers
     c.VoilaConfiguration.preheat_kernel = True
     c.VoilaConfiguration.http_header_envs = [PARTICIPANT_HEADER]
     c.VoilaConfiguration.multi_kernel_manager_class = "smmkit.room.kernels.RoomKernelManager"
