@@ -11,8 +11,8 @@ from smmkit.i18n import t
 
 
 def test_registry_finds_exercises_by_name_and_by_item_id():
-    assert exercises.names() == ("raci", "posts", "strategy", "content_calendar")
-    assert exercises.names(shown=True) == ("raci", "posts", "strategy")
+    assert exercises.names() == ("raci", "posts", "strategy", "content_calendar", "ki_check")
+    assert exercises.names(shown=True) == ("raci", "posts", "strategy", "ki_check")
     assert [e.name for e in exercises.all()] == list(exercises.names())
     assert exercises.get("raci").module == "02_teamfaehigkeit"
     assert exercises.for_item("kreativitaet.post-01").name == "posts"

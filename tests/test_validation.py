@@ -174,7 +174,7 @@ def test_exercise_cells_need_the_call_and_the_metadata_naming_the_same_exercise(
     nbformat.write(nb, path)
     problems = [str(p) for p in check(root, "de").errors]
     shown = "notebooks/de/01_beispiel.ipynb"
-    known = "(known: raci, posts, strategy)"
+    known = "(known: raci, posts, strategy, ki_check)"
     assert problems == [
         f"{shown}: cell 2, line 2: smmkit.exercise('strategy') needs the cell metadata "
         '{"smmkit": {"exercise": "strategy"}}',

@@ -81,7 +81,7 @@ def self_assessment(item_id: str, phase: str = "vorher") -> Any:
 
 
 def exercise(name: str) -> Any:
-    """Show a hands-on exercise: "raci", "posts" or "strategy" (see :mod:`smmkit.exercises`).
+    """Show a hands-on exercise: "raci", "posts", "strategy" or "ki_check" (see :mod:`smmkit.exercises`).
 
     The cell carries the metadata ``{"smmkit": {"exercise": name}}``, so that the build prints
     the exercise on paper; its options are the exercise's content (``data.<lang>.yaml``).

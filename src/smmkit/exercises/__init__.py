@@ -65,9 +65,14 @@ class Exercise:
 _EXERCISES = {
     e.name: e
     for e in (
-        Exercise("raci", "02_teamfaehigkeit", {"team.raci-01": "raci.report_label"}, "RaciExercise"),
         Exercise(
-            "posts", "04_kreativitaet", {"kreativitaet.post-01": "posts.report_label"}, "PostWorkshop"
+            "raci", "02_teamfaehigkeit", {"team.raci-01": "raci.report_label"}, "RaciExercise"
+        ),
+        Exercise(
+            "posts",
+            "04_kreativitaet",
+            {"kreativitaet.post-01": "posts.report_label"},
+            "PostWorkshop",
         ),
         Exercise(
             "strategy",
@@ -79,6 +84,12 @@ _EXERCISES = {
             "StrategyCanvas",
         ),
         Exercise("content_calendar", "04_kreativitaet"),
+        Exercise(
+            "ki_check",
+            "06_ki_social_media",
+            {"ki.ki-check-01": "ki_check.report_label"},
+            "KiCheckExercise",
+        ),
     )
 }
 
@@ -147,7 +158,9 @@ def _load(name: str, lang: str, model: type[Model]) -> Model:
     except ValidationError as exc:
         raise ContentError(
             [
-                Problem(doc.path, doc.line_of(error["loc"]), None, _dotted(error["loc"]), error["msg"])
+                Problem(
+                    doc.path, doc.line_of(error["loc"]), None, _dotted(error["loc"]), error["msg"]
+                )
                 for error in exc.errors()
             ]
         ) from None

@@ -1,0 +1,1 @@
+"""The ki_check exercise."""
