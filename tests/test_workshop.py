@@ -50,6 +50,7 @@ FORMATS = {
     "90min-team",
     "90min-strategie",
     "90min-kreativitaet",
+    "90min-ki",
     "halbtag",
     "ganztag",
     "zwei-halbtage",
@@ -134,7 +135,8 @@ def test_every_area_and_the_capstone_appear_where_promised(agendas):
         "03_strategisches_denken",
         "04_kreativitaet",
     }
-    assert set(agendas["ganztag"].module_minutes()) == {"00_einfuehrung", "05_abschluss"} | areas
+    extras = {"00_einfuehrung", "05_abschluss", "06_ki_social_media"}  # 06: an optional block
+    assert set(agendas["ganztag"].module_minutes()) == extras | areas
     assert areas <= set(agendas["halbtag"].module_minutes())
     day1, day2 = (
         {b.module for b in s.blocks if b.kind == "einheit"}
@@ -148,6 +150,7 @@ def test_every_area_and_the_capstone_appear_where_promised(agendas):
         strict=True,
     ):
         assert set(agendas[name].module_minutes()) == {area}
+    assert set(agendas["90min-ki"].module_minutes()) == {"06_ki_social_media"}
 
 
 def test_module_time_is_plausible_against_the_notebooks_stated_dauer(agendas):
