@@ -437,6 +437,7 @@ def report(args, works: list[Work], plan, bank, results: Path, summary: dict) ->
         print(f"    FAILED {name}: {line}")
     ok = not missing and not render_failures and len(widget_errors) <= repaired
     ok = ok and len(submitted) == len(works) * len(plan) and recognised == resumed == len(works)
+    ok = ok and not other
     print("RESULT:", "ok" if ok else "FAILED")
     return 0 if ok else 1
 

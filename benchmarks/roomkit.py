@@ -32,23 +32,26 @@ for extra in (REPO, REPO / "src", REPO / "tests", REPO / "tests" / "browser"):  
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, _isolated_env  # noqa: E402
 
+from smmkit.i18n import t  # noqa: E402
 from smmkit.publish.app import voila_command, voila_environment  # noqa: E402
 
 APP = REPO / "build" / "de" / "app"
 MODULE_01 = "01_offenheit_kommunikation.ipynb"
 MODULE_03 = "03_strategisches_denken.ipynb"
-CHECK = "Antwort prüfen"
+CHECK = t("button.check")  # "Antwort prüfen"
+RETRY = t("button.retry")
 SMMKIT = Path(sys.executable).with_name("smmkit")
 START_TIMEOUT = 90.0
 
-# The first quiz item is on the page and its check button can be clicked.
+# The first quiz item is on the page and can be used: its check button (or, once answered,
+# its retry button) is shown and enabled.
 INTERACTIVE_JS = """() => {
     const item = document.querySelector('.smmkit-item');
     if (!item) return false;
     const button = [...item.querySelectorAll('button')]
-        .find(b => b.textContent.trim() === 'CHECK');
-    return !!button && !button.disabled && button.offsetParent !== null && performance.now();
-}""".replace("'CHECK'", repr(CHECK))
+        .find(b => ['CHECK', 'RETRY'].includes(b.textContent.trim()) && b.offsetParent !== null);
+    return !!button && !button.disabled && performance.now();
+}""".replace("'CHECK'", repr(CHECK)).replace("'RETRY'", repr(RETRY))
 
 # Widget roots in notebook order (quiz sets' items count one by one).
 ROOTS = ".smmkit-item, .smmkit-scenario, .smmkit-likert"
