@@ -250,11 +250,21 @@ async def open_page(work: Work, base: str, module: str, expected: int, label: st
         )
 
 
+DEADLINE = [float("inf")]  # perf_counter time after which participants stop working
+GIVE_UP_AFTER = 3  # failed widgets in a row: the page is gone, stop this participant
+
+
 async def work_through(work: Work, plan: list[Entry], indexes: range) -> None:
     roots = work.person.page.locator(rk.ROOTS)
+    failed_in_a_row = 0
     for index in indexes:
         entry = plan[index]
         widget = roots.nth(index)
+        if time.perf_counter() > DEADLINE[0] or failed_in_a_row >= GIVE_UP_AFTER:
+            reason = "time limit" if time.perf_counter() > DEADLINE[0] else "page unusable"
+            work.failures.append(f"stopped before widget {index} ({reason})")
+            return
+        failed_in_a_row += 1
         try:
             classes = await widget.get_attribute("class", timeout=RENDER) or ""
             assert entry.css[1:] in classes.split(), f"widget {index} is not a {entry.kind}"
@@ -266,6 +276,7 @@ async def work_through(work: Work, plan: list[Entry], indexes: range) -> None:
                 _, seconds = await answer_item(widget, entry.item)
                 work.click_s.append(seconds)
             work.submitted.append((entry.item.id, entry.phase))
+            failed_in_a_row = 0
         except Exception as exc:  # noqa: BLE001 - reported; the participant goes on
             work.failures.append(
                 f"{entry.item.id} ({entry.kind}): {str(exc).splitlines()[0][:200]}"
@@ -448,7 +459,10 @@ def main() -> None:
     parser.add_argument("--module", default=rk.MODULE_03)
     parser.add_argument("--warm-limit", type=float, default=90.0)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    parser.add_argument("--minutes", type=float, default=30.0,
+                        help="stop working through the module after this long (report anyway)")  # fmt: skip
     args = parser.parse_args()
+    DEADLINE[0] = time.perf_counter() + args.minutes * 60
     if not (rk.APP / args.module).is_file():
         raise SystemExit(f"{rk.APP / args.module}: build the app edition first")
     work_dir = Path(tempfile.mkdtemp(prefix="smmkit-room-load-"))
