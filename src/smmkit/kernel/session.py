@@ -125,7 +125,7 @@ class Session:
         wait_for_request()  # puts the claiming request's headers into os.environ
         person = room_participant()
         if person is not None:
-            self._arrive(person)
+            _on_kernel_thread(self._arrive, person)
 
     def store(self) -> progress.ProgressStore | None:
         person = self.participant
@@ -170,6 +170,27 @@ class Session:
     def latest(self, item_id: str, phase: str | None = None) -> progress.AnswerRecord | None:
         store = self.store()
         return store.latest(item_id, phase) if store else None
+
+
+def _on_kernel_thread(callback: Callable[..., Any], *args: Any) -> None:
+    """Run `callback` on the kernel's main thread (its event loop), or here without a kernel.
+
+    Widgets must only change there: the browser's widget manager asks the kernel for every
+    widget's state when the page connects (ipywidgets' ``request_states``), and the kernel
+    answers on its main thread. Widgets created or changed meanwhile from another thread
+    (a warmed kernel learning its participant) can make that answer fail or miss models, and
+    the page then shows "Error displaying widget: model not found".
+    """
+    try:
+        from IPython import get_ipython
+
+        loop = getattr(getattr(get_ipython(), "kernel", None), "io_loop", None)
+    except ImportError:
+        loop = None
+    if loop is None:
+        callback(*args)
+    else:
+        loop.add_callback(callback, *args)
 
 
 _SESSION: Session | None = None
