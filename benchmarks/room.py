@@ -8,7 +8,7 @@ chromium, driven concurrently) who open module 01 at the same moment:
   the page with its check button clickable), median and p95, and until every widget of the
   module rendered, for
   (a) the room, the trainer announced module 01 and the warmed pool is ready ("a minute
-      before": the server and its kernels went quiet, at most --warm-limit s),
+      before": the trainer view reports every warmed kernel ready, at most --warm-limit s),
   (b) the room, not announced (every page starts its kernel),
   (c) the baseline: plain Voilà, one kernel per page (`smmkit app`'s command, no pools);
 - click to feedback while all N pages are open (each page checks a few answers at once;
@@ -151,9 +151,9 @@ async def browser_phase(browser, server: rk.Server, n: int, announced: bool, lab
             trainer = rk.Trainer(server)
             trainer.announce(rk.MODULE_01)
             rk.log(f"  announced module 01: pool {trainer.live()['room']['warm']}, warming …")
-            phase.warm_wait = await asyncio.to_thread(rk.wait_until_quiet, server, WARM_LIMIT)
+            phase.warm_wait = await asyncio.to_thread(trainer.wait_until_warm, WARM_LIMIT)
             phase.warm_seen = trainer.live()["room"]["warm"]
-            rk.log(f"  pool quiet after {phase.warm_wait:.0f} s: live.json warm={phase.warm_seen}")
+            rk.log(f"  pool ready after {phase.warm_wait:.0f} s: live.json warm={phase.warm_seen}")
             trainer.close()
         meter = rk.CpuMeter(server)
         expected = expected_widgets(rk.MODULE_01)

@@ -339,8 +339,8 @@ async def run(args: argparse.Namespace, work_dir: Path) -> int:
             rk.log(f"{len(people)} joined")
             trainer = rk.Trainer(server)
             trainer.announce(args.module)
-            waited = await asyncio.to_thread(rk.wait_until_quiet, server, args.warm_limit)
-            rk.log(f"announced; pool quiet after {waited:.0f} s ({trainer.live()['room']['warm']})")
+            waited = await asyncio.to_thread(trainer.wait_until_warm, args.warm_limit)
+            rk.log(f"announced; pool ready after {waited:.0f} s ({trainer.live()['room']['warm']})")
             trainer.close()
 
             rk.log("everyone opens the module …")

@@ -319,6 +319,16 @@ class Trainer:
     def live(self) -> dict:
         return self.client.get("/trainer/live.json").json()
 
+    def wait_until_warm(self, limit: float) -> float:
+        """Seconds until every warmed kernel has run the announced module (at most `limit`)."""
+        start = time.monotonic()
+        while time.monotonic() - start < limit:
+            pools = self.live()["room"]["warm"].values()
+            if pools and all(pool["starting"] == 0 for pool in pools):
+                break
+            time.sleep(1)
+        return time.monotonic() - start
+
     def close(self) -> None:
         self.client.close()
 

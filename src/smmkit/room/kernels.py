@@ -55,10 +55,21 @@ async def close_oldest_pages(kernel_manager: RoomKernelManager, key: str) -> Non
         await kernel_manager.shutdown_kernel(kernel_id)
 
 
-def warm_kernels(kernel_manager: Any) -> dict[str, int]:
-    """Warmed kernels waiting per notebook (started or starting)."""
-    pools = getattr(kernel_manager, "_pools", {})
-    return {name: len(pool) for name, pool in pools.items() if pool}
+def warm_kernels(kernel_manager: Any) -> dict[str, dict[str, int]]:
+    """Warmed kernels per notebook: ready (the module has run in them) and still starting."""
+    result = {}
+    for name, pool in getattr(kernel_manager, "_pools", {}).items():
+        ready = sum(1 for entry in pool if _has_run(entry))
+        if pool:
+            result[name] = {"ready": ready, "starting": len(pool) - ready}
+    return result
+
+
+def _has_run(entry: asyncio.Future) -> bool:
+    """A pool entry whose kernel started and executed the whole notebook."""
+    if not entry.done() or entry.cancelled() or entry.exception() is not None:
+        return False
+    return entry.result()["task"].done()
 
 
 def announce(kernel_manager: Any, room: Room, path: str | None) -> int:
