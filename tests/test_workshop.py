@@ -397,7 +397,7 @@ def test_render_workshop_writes_one_html_per_agenda_and_guide(tmp_path):
     names = {p.name for p in written}
     assert names == {f"agenda-{n}.html" for n in FORMATS} | {
         f"leitfaden-{p.stem}.html" for p in GUIDES.glob("*.md")
-    }
+    } | {"datenschutz-teilnehmende.html"}
     assert all(p.parent == tmp_path / "out" and p.stat().st_size > 2000 for p in written)
 
 
@@ -427,7 +427,12 @@ def test_render_workshop_prints_each_page_and_never_writes_into_a_hard_link(tmp_
     assert (
         len(written)
         == 2 * len(printer.calls)
-        == 2 * (len(FORMATS) + len(list(GUIDES.glob("*.md"))))
+        == 2 * (len(FORMATS) + len(list(GUIDES.glob("*.md"))) + 1)
+    )
+    sheet = next(c for c in printer.calls if c[0] == "datenschutz-teilnehmende.html")
+    assert sheet[2:] == (
+        "Datenschutz im Workshop: Was mit Ihren Antworten geschieht",
+        "Information für Teilnehmende",
     )
     call = next(c for c in printer.calls if c[0] == "agenda-ganztag.html")
     assert call[1:] == (
