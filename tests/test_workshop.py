@@ -298,7 +298,7 @@ GUIDE_PARTS = (
     "Papier",
     "Trainerausgabe",
 )
-GROUP_ROLES = ("Vorleser:in", "Entscheider:in", "Punkte-Zähler:in")
+GROUP_ROLES = ("Vorlesende", "Entscheidende", "Punktezählende")
 
 
 def test_guides_cover_the_facilitators_checklist():
@@ -441,7 +441,10 @@ def test_render_workshop_prints_each_page_and_never_writes_into_a_hard_link(tmp_
         "Ablaufplan",
     )
     guide = next(c for c in printer.calls if c[0] == "leitfaden-02_teamfaehigkeit.html")
-    assert guide[2:] == ("Leitfaden zu Modul 02: Teamfähigkeit", "Leitfaden für Trainer:innen")
+    assert guide[2:] == (
+        "Leitfaden zu Modul 02: Teamfähigkeit",
+        "Leitfaden für Trainerinnen und Trainer",
+    )
 
 
 def test_render_workshop_refuses_a_broken_agenda(tmp_path):

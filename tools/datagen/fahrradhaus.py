@@ -25,7 +25,7 @@ den Zeitraum 1. Juni 2024 bis 31. Mai 2025, ebenfalls erfunden und deterministis
 * ``beitraege_export.csv`` (``generate_post_export()``): 248 Beiträge auf Instagram,
   Facebook, TikTok und LinkedIn mit Reichweite, Aufrufen, Interaktionen, Klicks,
   Follower-Zahl und Hauptzielgruppe (``segment``). Muster: Montag bis Donnerstag abends
-  (18–21 Uhr) ist die Interaktionsrate am höchsten; Familien reagieren auf Reels (vor allem
+  (18–21 Uhr) ist die Engagement-Rate am höchsten; Familien reagieren auf Reels (vor allem
   über Kinderräder) mit der höchsten Interaktions- und Klickrate, auf Facebook kaum; ein
   Gewinnspiel-Reel im September hat riesige Reichweite, aber kaum Klicks, und die dabei
   gewonnenen Follower sind wenige Wochen später großteils wieder weg.
@@ -630,7 +630,7 @@ def _time_factor(weekday: int, hour: int) -> float:
 
 
 def _segment_factors(segment: str, kanal: str, fmt: str, thema: str) -> tuple[float, float, float]:
-    """Faktoren (Reichweite, Interaktionsrate, Klickrate) für Zielgruppe × Format."""
+    """Faktoren (Reichweite, Engagement-Rate, Klickrate) für Zielgruppe × Format."""
     reach = engagement = clicks = 1.0
     if segment == "Familien" and fmt == "Reel":
         # Familien reagieren auf Kurzvideos – am stärksten auf Reels über Kinderräder
