@@ -399,6 +399,9 @@ def test_render_workshop_writes_one_html_per_agenda_and_guide(tmp_path):
         f"leitfaden-{p.stem}.html" for p in GUIDES.glob("*.md")
     } | {"datenschutz-teilnehmende.html"}
     assert all(p.parent == tmp_path / "out" and p.stat().st_size > 2000 for p in written)
+    sheet = (tmp_path / "out" / "datenschutz-teilnehmende.html").read_text(encoding="utf-8")
+    assert "Information für Teilnehmende" in sheet and "Leitfaden für" not in sheet
+    assert "nicht anonym" in sheet
 
 
 class FakePrinter:
@@ -431,7 +434,7 @@ def test_render_workshop_prints_each_page_and_never_writes_into_a_hard_link(tmp_
     )
     sheet = next(c for c in printer.calls if c[0] == "datenschutz-teilnehmende.html")
     assert sheet[2:] == (
-        "Datenschutz im Workshop: Was mit Ihren Antworten geschieht",
+        "Datenschutz im Workshop",
         "Information für Teilnehmende",
     )
     call = next(c for c in printer.calls if c[0] == "agenda-ganztag.html")

@@ -837,14 +837,15 @@ def agenda_html(agenda: Agenda) -> str:
     )
 
 
-def guide_html(markdown_path: Path, facts: Facts | None = None) -> str:
+def guide_html(markdown_path: Path, facts: Facts | None = None, edition: str = "guide") -> str:
     """A facilitator guide (Markdown) as a self-contained, print-ready A4 page; `{{fakt:id}}`
-    placeholders are filled in from `facts`."""
+    placeholders are filled in from `facts`; `edition` names the kicker ("guide" or
+    "participants" for a page handed to participants)."""
     text = Path(markdown_path).read_text(encoding="utf-8")
     if facts is not None and "{{" in text:
         text = facts.resolve(text)[0]
     title = guide_title(text) or Path(markdown_path).stem
-    return render("publish/workshop/guide.html.j2", title=title, markdown=text)
+    return render("publish/workshop/guide.html.j2", title=title, markdown=text, edition=edition)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -876,7 +877,8 @@ def render_workshop(root: Path, out_dir: Path, printer: PdfPrinter | None = None
     for name in HANDOUT_PAGES:
         source = root / "workshop" / f"{name}.md"
         if source.is_file():
-            page = atomic_write(out_dir / f"{name}.html", guide_html(source, facts))
+            html = guide_html(source, facts, edition="participants")
+            page = atomic_write(out_dir / f"{name}.html", html)
             title = guide_title(source.read_text(encoding="utf-8")) or name
             jobs.append((page, title, t("workshop.edition.participants")))
     printing = []
