@@ -19,6 +19,7 @@ import pytest
 from helpers import REPO, require_pdf_tools
 
 from smmkit.bank import load_bank
+from smmkit.bank.facts import load_facts
 from smmkit.errors import BuildError, NotebookError
 from smmkit.markup import md
 from smmkit.publish.build import BuildOptions, build
@@ -118,7 +119,9 @@ def notebook_secrets(name: str) -> tuple[set[str], set[str]]:
     for cell in notebook.cells:
         tags = set(cell.metadata.get("tags", []))
         if "trainer" in tags:
-            for paragraph in re.split(r"\n\s*\n", cell.source):
+            # the editions show the facts' values, not the {{fakt:id}} placeholders
+            source = load_facts(REPO, "de").resolve(cell.source)[0]
+            for paragraph in re.split(r"\n\s*\n", source):
                 text = markdown_text(paragraph)
                 if len(text) >= 40:
                     notes.add(text)

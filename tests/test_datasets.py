@@ -201,7 +201,7 @@ def posts() -> pd.DataFrame:
     df = load_post_export()
     df["interaktionen"] = df["likes"] + df["kommentare"] + df["shares"]
     df["er_reichweite"] = df["interaktionen"] / df["reichweite"] * 100
-    df["ctr"] = df["klicks"] / df["impressionen"] * 100
+    df["ctr"] = df["klicks"] / df["aufrufe"] * 100
     df["stunde"] = df["uhrzeit"].str[:2].astype(int)
     df["zeitfenster"] = pd.cut(df["stunde"], bins=[5, 10, 14, 17, 22], labels=FENSTER)
     return df
@@ -287,11 +287,11 @@ def test_post_export_shape_types_and_value_sets(posts):
     assert set(posts.loc[posts["kanal"] == "TikTok", "format"]) == {"Reel"}
     assert set(posts["segment"]) == set(SEGMENTE)
     assert (posts.loc[posts["kanal"] == "LinkedIn", "datum"].dt.day_of_week < 5).all()
-    counts = ["reichweite", "impressionen", "likes", "kommentare", "shares", "klicks", "follower"]
+    counts = ["reichweite", "aufrufe", "likes", "kommentare", "shares", "klicks", "follower"]
     for column in counts:
         assert pd.api.types.is_integer_dtype(posts[column]), column
         assert (posts[column] >= 0).all(), column
-    assert (posts["impressionen"] >= posts["reichweite"]).all()
+    assert (posts["aufrufe"] >= posts["reichweite"]).all()
     assert posts["zeitfenster"].notna().all(), "Uhrzeit außerhalb der Zeitfenster"
     # in jedem Monat mindestens ein Beitrag je Kanal (gleichmäßiger Redaktionsplan)
     per_month = posts.groupby([posts["datum"].dt.to_period("M"), "kanal"]).size()
@@ -475,9 +475,9 @@ def test_numeric_answers_in_module_03_match_the_data(posts, feedback, benchmark,
         bank_numbers["strategie.wettbewerb-01"], abs=0.05
     )
     # die Zahlen in den Aufgabentexten
-    assert (post["reichweite"], post["impressionen"], post["follower"]) == (4257, 5824, 3057)
+    assert (post["reichweite"], post["aufrufe"], post["follower"]) == (4257, 5824, 3057)
     assert (post["likes"], post["kommentare"], post["shares"], post["klicks"]) == (529, 59, 38, 129)
-    assert (raffle["reichweite"], raffle["impressionen"], raffle["klicks"]) == (48300, 57900, 37)
+    assert (raffle["reichweite"], raffle["aufrufe"], raffle["klicks"]) == (48300, 57900, 37)
     assert (raffle["interaktionen"], raffle["follower"]) == (4886, 2800)
     assert (len(feedback), len(negative)) == (560, 189)
     assert feedback["text"].str.contains("akku|reichweite", case=False).sum() == 110

@@ -156,7 +156,7 @@ def _notebook(*cells):
 
 def test_cell_preprocessors():
     trainer = nbformat.v4.new_markdown_cell(
-        "**Hinweis für Trainer:innen** …", metadata={"tags": ["trainer"]}
+        "**Hinweis für Trainerinnen und Trainer** …", metadata={"tags": ["trainer"]}
     )
     whole = nbformat.v4.new_code_cell("answer = 42", metadata={"tags": ["solution"]})
     marked = "a = 1\n# BEGIN SOLUTION\nb = a + 1\n# END SOLUTION"

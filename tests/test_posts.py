@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import VALID_ROOT, saved_records
 
+from smmkit.bank.facts import load_facts
 from smmkit.exercises.posts import logic as posts
 from smmkit.exercises.posts.logic import char_count, check_post, count_emojis, graphemes, hashtags
 from smmkit.exercises.posts.widget import PostWorkshop
@@ -187,11 +188,14 @@ def test_hashtag_rule_of_thumb_and_hard_limit():
     def tags(n):
         return "Brot\n" + " ".join(f"#tag{chr(97 + i % 26)}{i}" for i in range(n))
 
-    assert by_key(check_post(tags(5), "instagram"))["hashtags"].ok is True
-    six = by_key(check_post(tags(6), "instagram"))["hashtags"]
-    assert six.ok is False and "Faustregel" in six.message
-    over = by_key(check_post(tags(31), "instagram"))["hashtags"]
-    assert over.ok is False and "höchstens 30" in over.message
+    # Instagram: rule of thumb 3; hard limit from content/de/fakten.yaml (5 since Dec. 2025)
+    limit = load_facts().get("instagram.hashtags_max").value
+    assert limit == 5
+    assert by_key(check_post(tags(3), "instagram"))["hashtags"].ok is True
+    four = by_key(check_post(tags(4), "instagram"))["hashtags"]
+    assert four.ok is False and "Faustregel" in four.message
+    over = by_key(check_post(tags(limit + 1), "instagram"))["hashtags"]
+    assert over.ok is False and f"höchstens {limit}" in over.message
     assert by_key(check_post(tags(3), "x"))["hashtags"].ok is False  # X: at most 2
     assert by_key(check_post("Brot", "linkedin"))["hashtags"].ok is True
 

@@ -301,7 +301,7 @@ GUIDE_PARTS = (
     "Papier",
     "Trainerausgabe",
 )
-GROUP_ROLES = ("Vorleser:in", "Entscheider:in", "Punkte-Zähler:in")
+GROUP_ROLES = ("Vorlesende", "Entscheidende", "Punktezählende")
 
 
 def test_guides_cover_the_facilitators_checklist():
@@ -400,8 +400,11 @@ def test_render_workshop_writes_one_html_per_agenda_and_guide(tmp_path):
     names = {p.name for p in written}
     assert names == {f"agenda-{n}.html" for n in FORMATS} | {
         f"leitfaden-{p.stem}.html" for p in GUIDES.glob("*.md")
-    }
+    } | {"datenschutz-teilnehmende.html"}
     assert all(p.parent == tmp_path / "out" and p.stat().st_size > 2000 for p in written)
+    sheet = (tmp_path / "out" / "datenschutz-teilnehmende.html").read_text(encoding="utf-8")
+    assert "Information für Teilnehmende" in sheet and "Leitfaden für" not in sheet
+    assert "nicht anonym" in sheet
 
 
 class FakePrinter:
@@ -430,7 +433,12 @@ def test_render_workshop_prints_each_page_and_never_writes_into_a_hard_link(tmp_
     assert (
         len(written)
         == 2 * len(printer.calls)
-        == 2 * (len(FORMATS) + len(list(GUIDES.glob("*.md"))))
+        == 2 * (len(FORMATS) + len(list(GUIDES.glob("*.md"))) + 1)
+    )
+    sheet = next(c for c in printer.calls if c[0] == "datenschutz-teilnehmende.html")
+    assert sheet[2:] == (
+        "Datenschutz im Workshop",
+        "Information für Teilnehmende",
     )
     call = next(c for c in printer.calls if c[0] == "agenda-ganztag.html")
     assert call[1:] == (
@@ -439,7 +447,10 @@ def test_render_workshop_prints_each_page_and_never_writes_into_a_hard_link(tmp_
         "Ablaufplan",
     )
     guide = next(c for c in printer.calls if c[0] == "leitfaden-02_teamfaehigkeit.html")
-    assert guide[2:] == ("Leitfaden zu Modul 02: Teamfähigkeit", "Leitfaden für Trainer:innen")
+    assert guide[2:] == (
+        "Leitfaden zu Modul 02: Teamfähigkeit",
+        "Leitfaden für Trainerinnen und Trainer",
+    )
 
 
 def test_render_workshop_refuses_a_broken_agenda(tmp_path):

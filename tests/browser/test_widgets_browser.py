@@ -711,7 +711,7 @@ def test_module_in_the_browser(module, voila_server, page, tmp_path):
     server = voila_server(app_edition(module, tmp_path), REPO)
     page.open(server, ".smmkit-item, .smmkit-scenario, .smmkit-likert")
     browser_page = page.page
-    expect(browser_page.locator("body")).not_to_contain_text("Hinweis für Trainer:innen")
+    expect(browser_page.locator("body")).not_to_contain_text("Hinweis für Trainerinnen und Trainer")
     name = "Modul-01 Testperson"
     has_participant = browser_page.locator(".smmkit-participant").count() > 0
     if has_participant:

@@ -23,9 +23,9 @@ den Zeitraum 1. Juni 2024 bis 31. Mai 2025, ebenfalls erfunden und deterministis
 (``write_strategy_datasets()`` erzeugt genau die mitgelieferten Dateien):
 
 * ``beitraege_export.csv`` (``generate_post_export()``): 248 Beiträge auf Instagram,
-  Facebook, TikTok und LinkedIn mit Reichweite, Impressionen, Interaktionen, Klicks,
+  Facebook, TikTok und LinkedIn mit Reichweite, Aufrufen, Interaktionen, Klicks,
   Follower-Zahl und Hauptzielgruppe (``segment``). Muster: Montag bis Donnerstag abends
-  (18–21 Uhr) ist die Interaktionsrate am höchsten; Familien reagieren auf Reels (vor allem
+  (18–21 Uhr) ist die Engagement-Rate am höchsten; Familien reagieren auf Reels (vor allem
   über Kinderräder) mit der höchsten Interaktions- und Klickrate, auf Facebook kaum; ein
   Gewinnspiel-Reel im September hat riesige Reichweite, aber kaum Klicks, und die dabei
   gewonnenen Follower sind wenige Wochen später großteils wieder weg.
@@ -193,7 +193,7 @@ _FRAGE_KANAL = {
     ],
     "LinkedIn": [
         "Bietet ihr Dienstrad-Leasing auch für kleine Betriebe mit fünf Mitarbeitenden an?",
-        "Sucht ihr noch Zweiradmechatroniker:innen? Wie läuft die Bewerbung?",
+        "Sucht ihr noch Azubis für die Werkstatt? Wie läuft die Bewerbung?",
     ],
     "TikTok": ["Welches Werkzeug ist das im Video?", "Geht das auch bei einer Nabenschaltung?"],
 }
@@ -247,7 +247,7 @@ _WERKSTATT_SHARE_END = 0.65
 _OTHER_TOPICS = ["lieferung", "preis", "beratung"]
 
 _ANREGUNG = [
-    "Wie wäre es mit einem Reparatur-Workshop für Einsteiger:innen?",
+    "Wie wäre es mit einem Reparatur-Workshop für Einsteigerinnen und Einsteiger?",
     "Könntet ihr Werkstatttermine online buchbar machen?",
     "Bitte mehr Lastenräder zum Probefahren!",
     "Eine Abendsprechstunde für Berufspendler wäre super.",
@@ -406,7 +406,7 @@ POST_EXPORT_COLUMNS = [
     "thema",
     "titel",
     "reichweite",
-    "impressionen",
+    "aufrufe",
     "likes",
     "kommentare",
     "shares",
@@ -450,7 +450,7 @@ _POST_PLAN: dict[str, tuple[int, dict[str, float]]] = {
     "TikTok": (40, {"Reel": 1.0}),
     "LinkedIn": (26, {"Text mit Link": 0.60, "Foto": 0.40}),
 }
-SEGMENTE = ["Familien", "Pendler:innen", "Sportler:innen", "Best Ager", "Firmenkunden"]
+SEGMENTE = ["Familien", "Pendelnde", "Sportbegeisterte", "Best Ager", "Firmenkunden"]
 _SEGMENT_WEIGHTS = {
     "Instagram": [0.28, 0.22, 0.34, 0.16, 0.0],
     "Facebook": [0.25, 0.15, 0.15, 0.40, 0.05],
@@ -476,7 +476,7 @@ _THEMEN: dict[str, dict[str, list[str]]] = {
             "Probefahrt mit dem Lastenrad: So klappt der Kita-Weg",
         ],
     },
-    "Pendler:innen": {
+    "Pendelnde": {
         "Pendeln & Alltag": [
             "Trocken ins Büro: Regenkleidung im Praxistest",
             "Licht-Check für dunkle Wintermorgen",
@@ -488,7 +488,7 @@ _THEMEN: dict[str, dict[str, list[str]]] = {
             "Bremsbeläge wechseln – wann ist es Zeit?",
         ],
     },
-    "Sportler:innen": {
+    "Sportbegeisterte": {
         "Gravel & MTB": [
             "Neu eingetroffen: Gravelbikes für die Saison",
             "Trailtour im Stadtwald",
@@ -540,15 +540,15 @@ _ENGAGEMENT_PER_REACH = {
     "TikTok": {"Reel": 0.045},
     "LinkedIn": {"Text mit Link": 0.022, "Foto": 0.030},
 }
-# Klicks je Impression
-_CLICKS_PER_IMPRESSION = {
+# Klicks je Aufruf
+_CLICKS_PER_VIEW = {
     "Instagram": {"Reel": 0.006, "Karussell": 0.007, "Foto": 0.004},
     "Facebook": {"Foto": 0.006, "Text mit Link": 0.022, "Reel": 0.005},
     "TikTok": {"Reel": 0.003},
     "LinkedIn": {"Text mit Link": 0.028, "Foto": 0.008},
 }
-# Impressionen je erreichter Person (Reels werden öfter mehrfach angesehen)
-_IMPRESSIONS_PER_REACH = {"Reel": 1.32, "Karussell": 1.22, "Foto": 1.15, "Text mit Link": 1.12}
+# Aufrufe je erreichter Person (Reels werden öfter mehrfach angesehen)
+_VIEWS_PER_REACH = {"Reel": 1.32, "Karussell": 1.22, "Foto": 1.15, "Text mit Link": 1.12}
 # Aufteilung der Interaktionen in Likes, Kommentare, Shares
 _INTERACTION_SPLIT = {
     "Instagram": [0.82, 0.10, 0.08],
@@ -584,14 +584,14 @@ _GEWINNSPIEL_POST = {
     "kanal": "Instagram",
     "format": "Reel",
     "thema": "Gewinnspiel",
-    "titel": "Gewinnspiel: Wir verlosen ein Gravelbike – markiere zwei Freund:innen!",
+    "titel": "Gewinnspiel: Wir verlosen ein Gravelbike – markiere zwei Freundinnen oder Freunde!",
     "reichweite": 48300,
-    "impressionen": 57900,
+    "aufrufe": 57900,
     "likes": 2960,
     "kommentare": 1712,
     "shares": 214,
     "klicks": 37,
-    "segment": "Sportler:innen",
+    "segment": "Sportbegeisterte",
 }
 
 
@@ -630,7 +630,7 @@ def _time_factor(weekday: int, hour: int) -> float:
 
 
 def _segment_factors(segment: str, kanal: str, fmt: str, thema: str) -> tuple[float, float, float]:
-    """Faktoren (Reichweite, Interaktionsrate, Klickrate) für Zielgruppe × Format."""
+    """Faktoren (Reichweite, Engagement-Rate, Klickrate) für Zielgruppe × Format."""
     reach = engagement = clicks = 1.0
     if segment == "Familien" and fmt == "Reel":
         # Familien reagieren auf Kurzvideos – am stärksten auf Reels über Kinderräder
@@ -641,11 +641,11 @@ def _segment_factors(segment: str, kanal: str, fmt: str, thema: str) -> tuple[fl
         clicks = 1.5  # Kinderrad-Beiträge führen auch sonst öfter zur Produktseite
     elif segment == "Familien" and kanal == "Facebook":
         engagement = 0.8  # auf Facebook erreicht das Fahrradhaus kaum junge Eltern
-    elif segment == "Pendler:innen" and fmt == "Karussell":
+    elif segment == "Pendelnde" and fmt == "Karussell":
         engagement, clicks = 1.4, 1.3
     elif segment == "Best Ager" and kanal == "Facebook":
         engagement = 1.3
-    elif segment == "Sportler:innen" and fmt == "Reel":
+    elif segment == "Sportbegeisterte" and fmt == "Reel":
         engagement = 1.15
     elif segment == "Firmenkunden":
         clicks = 1.6
@@ -687,7 +687,8 @@ def generate_post_export(seed: int = 2048) -> pd.DataFrame:
 
     Spalten: ``beitrag_id``, ``datum`` (Tag), ``uhrzeit`` (HH:MM), ``wochentag``,
     ``kanal``, ``format`` (Reel, Karussell, Foto, Text mit Link), ``thema``, ``titel``,
-    ``reichweite`` (erreichte Personen), ``impressionen`` (Aufrufe), ``likes``,
+    ``reichweite`` (erreichte Personen), ``aufrufe`` (wie oft der Beitrag zu sehen war,
+    auch mehrfach durch dieselbe Person; bei Meta früher „Impressionen“), ``likes``,
     ``kommentare``, ``shares``, ``klicks`` (Link- und Profilklicks), ``follower`` (Follower
     des Kanals zum Zeitpunkt des Beitrags) und ``segment`` (Hauptzielgruppe des Beitrags).
     """
@@ -718,7 +719,7 @@ def generate_post_export(seed: int = 2048) -> pd.DataFrame:
             thema = list(themen)[int(post_rng.choice(len(themen), p=t_p / t_p.sum()))]
             titel = _pick(post_rng, themen[thema])
             reach_noise, rate_noise, ctr_noise = post_rng.lognormal(0.0, [0.3, 0.2, 0.3])
-            impression_noise = post_rng.uniform(0.94, 1.06)
+            view_noise = post_rng.uniform(0.94, 1.06)
 
             follower = _follower_on(kanal, day)
             time_f = _time_factor(weekday, hour)
@@ -733,14 +734,14 @@ def generate_post_export(seed: int = 2048) -> pd.DataFrame:
                 * reach_noise
             )
             reach = max(40, int(round(reach)))
-            impressions = int(round(reach * _IMPRESSIONS_PER_REACH[fmt] * impression_noise))
+            views = int(round(reach * _VIEWS_PER_REACH[fmt] * view_noise))
             rate = _ENGAGEMENT_PER_REACH[kanal][fmt] * seg_eng * time_f * rate_noise
             interactions = int(post_rng.poisson(reach * rate))
             likes, kommentare, shares = (
                 int(x) for x in post_rng.multinomial(interactions, _INTERACTION_SPLIT[kanal])
             )
-            ctr = _CLICKS_PER_IMPRESSION[kanal][fmt] * seg_click * ctr_noise
-            klicks = int(post_rng.poisson(impressions * ctr))
+            ctr = _CLICKS_PER_VIEW[kanal][fmt] * seg_click * ctr_noise
+            klicks = int(post_rng.poisson(views * ctr))
             rows.append(
                 {
                     "datum": day,
@@ -750,7 +751,7 @@ def generate_post_export(seed: int = 2048) -> pd.DataFrame:
                     "thema": thema,
                     "titel": titel,
                     "reichweite": reach,
-                    "impressionen": impressions,
+                    "aufrufe": views,
                     "likes": likes,
                     "kommentare": kommentare,
                     "shares": shares,

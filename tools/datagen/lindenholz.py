@@ -202,7 +202,7 @@ _FRAGEN: dict[str, list[str]] = {
         "Gibt es Gutscheine auch gedruckt zum Verschenken?",
     ],
     "Ausbildung & Jobs": [
-        "Bildet ihr auch Tischler:innen aus? Wie bewerbe ich mich?",
+        "Bildet ihr auch zur Tischlerin oder zum Tischler aus? Wie bewerbe ich mich?",
         "Kann man bei euch ein Praktikum machen?",
         "Sucht ihr noch Leute für den Versand, auch in Teilzeit?",
         "Wann beginnt die Ausbildung, und bis wann muss ich mich bewerben?",

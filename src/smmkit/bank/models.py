@@ -8,9 +8,9 @@ These models describe *structure* (which fields, which types). Rules that span f
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 SCHEMA_VERSION = 1
 GAP_PATTERN = re.compile(r"\[\[(\d+)\]\]")
@@ -98,6 +98,18 @@ class Matching(_ItemBase):
 class Blank(_Model):
     accept: list[Text] = Field(min_length=1)
     feedback: Text
+
+    @field_validator("accept", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: Any) -> Any:
+        # `accept: [280]` or a fact placeholder that stands alone ("{{fakt:x.zeichen_max}}")
+        # gives a number; answers are compared as text.
+        if isinstance(value, list):
+            return [
+                str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+                for v in value
+            ]
+        return value
 
 
 class FillBlanks(_ItemBase):

@@ -6,6 +6,7 @@ validation always runs to the end so an author sees *all* problems at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import re
@@ -20,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from ..errors import Problem
 from ..publish.solutions import MarkerError, solution_regions
 from . import quality, scenarios
+from .facts import FACTS_FILE, PLACEHOLDER, Facts, facts_path, load_facts_file
 from .loader import LocatedDocument, declared_ids, read_yaml
 from .models import (
     COMPETENCIES,
@@ -80,6 +82,10 @@ class Bank:
     # Ids written in the files but not loaded because of a reported problem: references to
     # them are not reported again as "unknown id" (one mistake, one message).
     unreadable_ids: set[str] = field(default_factory=set)
+    # The dated facts (content/<lang>/fakten.yaml) and, per item or quiz set, the fact ids its
+    # texts use (for the sources listed in the trainer edition).
+    facts: Facts = field(default_factory=Facts)
+    fact_uses: dict[str, set[str]] = field(default_factory=dict)
 
     def __contains__(self, item_id: str) -> bool:
         return item_id in self.items or item_id in self.quiz_sets
@@ -332,7 +338,9 @@ def _structural(doc, base, raw, adapter, item_id, problems) -> Any | None:
         return None
 
 
-def _load_item(doc: LocatedDocument, index: int, raw: Any, problems: list[Problem]):
+def _load_item(
+    doc: LocatedDocument, index: int, raw: Any, problems: list[Problem], bank: Bank | None = None
+):
     base = ("items", index)
     line = doc.line_of(base)
     if not isinstance(raw, dict):
@@ -341,6 +349,11 @@ def _load_item(doc: LocatedDocument, index: int, raw: Any, problems: list[Proble
         )
         return None
     item_id = raw.get("id") if isinstance(raw.get("id"), str) else f"items[{index}]"
+    if bank is not None:
+        raw, fact_problems, used = bank.facts.resolve_data(raw, doc, base, item_id)
+        problems.extend(fact_problems)
+        if used:
+            bank.fact_uses[item_id] = used
     item_type = raw.get("type")
     if item_type is None:
         problems.append(Problem(doc.path, line, item_id, "type", "required field is missing"))
@@ -472,7 +485,7 @@ def _load_file(path: Path, shown: str, bank: Bank, problems: list[Problem]) -> N
         raw_items = []
     indexes: dict[str, int] = {}
     for index, raw in enumerate(raw_items):
-        item = _load_item(doc, index, raw, problems)
+        item = _load_item(doc, index, raw, problems, bank)
         if item is None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
             bank.unreadable_ids.add(raw["id"])
         if item is not None and claim(item.id, doc.line_of(("items", index))):
@@ -497,6 +510,10 @@ def _load_file(path: Path, shown: str, bank: Bank, problems: list[Problem]) -> N
             if isinstance(raw, dict) and isinstance(raw.get("id"), str)
             else f"quiz_sets[{index}]"
         )
+        raw, fact_problems, used = bank.facts.resolve_data(raw, doc, base, set_id)
+        problems.extend(fact_problems)
+        if used:
+            bank.fact_uses[set_id] = used
         quiz_set = _structural(doc, base, raw, _QUIZ_SET, set_id, problems)
         if quiz_set is None:
             bank.unreadable_ids.add(set_id)
@@ -597,6 +614,27 @@ def _check_exercise_data(used: set[str], lang: str, problems: list[Problem]) -> 
             problems.extend(exc.problems)
 
 
+def _check_fact_placeholders(
+    number: int, source: str, shown: str, bank: Bank, problems: list[Problem]
+) -> None:
+    """Every `{{fakt:id}}` in a Markdown cell names a fact of `fakten.yaml`."""
+    if "{{" not in source:
+        return
+    for line_no, line in enumerate(source.splitlines(), start=1):
+        for match in PLACEHOLDER.finditer(line):
+            _, found, _ = bank.facts.resolve(match.group(0))
+            for placeholder, message in found:
+                problems.append(
+                    Problem(
+                        shown,
+                        None,
+                        None,
+                        None,
+                        f"cell {number}, line {line_no}: {placeholder}: {message}",
+                    )
+                )
+
+
 def check_notebook(
     path: Path, shown: str, bank: Bank, problems: list[Problem], exercises: set[str] | None = None
 ) -> list[str]:
@@ -610,10 +648,12 @@ def check_notebook(
         return []
     used: list[str] = []
     for number, cell in enumerate(cells, start=1):
-        if cell.get("cell_type") != "code":
-            continue
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
+        if cell.get("cell_type") == "markdown":
+            _check_fact_placeholders(number, source, shown, bank, problems)
+        if cell.get("cell_type") != "code":
+            continue
         try:
             solution_regions(source)
         except MarkerError as exc:
@@ -672,13 +712,24 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def check(root: Path, lang: str = "de", notebooks: bool = True) -> CheckResult:
-    """Validate `root/content/<lang>/*.yaml` and the notebooks in `root/notebooks/<lang>/`."""
+def check(
+    root: Path, lang: str = "de", notebooks: bool = True, today: dt.date | None = None
+) -> CheckResult:
+    """Validate `root/content/<lang>/*.yaml` (the facts in `fakten.yaml` first) and the
+    notebooks in `root/notebooks/<lang>/`; `today` dates the `fact-age` rule."""
     root = Path(root)
     bank = Bank(lang=lang)
     problems: list[Problem] = []
     content_dir = root / "content" / lang
-    files = sorted(content_dir.glob("*.yaml")) + sorted(content_dir.glob("*.yml"))
+    facts_file = facts_path(root, lang)
+    bank.facts, fact_problems = load_facts_file(facts_file, _display(facts_file, root))
+    problems.extend(fact_problems)
+    problems.extend(bank.facts.age_problems(today))
+    files = [
+        path
+        for path in sorted(content_dir.glob("*.yaml")) + sorted(content_dir.glob("*.yml"))
+        if path.name != FACTS_FILE
+    ]
     if not files:
         problems.append(
             Problem(

@@ -144,6 +144,7 @@ def data_path(name: str, lang: str | None = None) -> Path:
 
 @cache
 def _load(name: str, lang: str, model: type[Model]) -> Model:
+    from ..bank.facts import load_facts
     from ..bank.loader import read_yaml
 
     path = data_path(name, lang)
@@ -153,8 +154,12 @@ def _load(name: str, lang: str, model: type[Model]) -> Model:
     doc = read_yaml(path, shown)
     if doc.problems:
         raise ContentError(doc.problems)
+    # Figures that age ("{{fakt:instagram.hashtags_max}}") come from content/<lang>/fakten.yaml.
+    data, fact_problems, _ = load_facts(lang=lang).resolve_data(doc.data, doc)
+    if fact_problems:
+        raise ContentError(fact_problems)
     try:
-        return model.model_validate(doc.data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise ContentError(
             [

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from ..bank.facts import PLACEHOLDER, Facts, load_facts
 from ..bank.loader import LocatedDocument, read_yaml
 from ..errors import ContentError, Problem
 from ..i18n import t
@@ -702,13 +703,20 @@ def _markdown_lines(text: str) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
-def check_guide(path: Path, shown: str, bank_ids: set[str] | None = None) -> list[Problem]:
-    """One guide: an h1 first, no skipped heading levels, nothing online, real bank ids."""
+def check_guide(
+    path: Path, shown: str, bank_ids: set[str] | None = None, facts: Facts | None = None
+) -> list[Problem]:
+    """One guide: an h1 first, no skipped heading levels, nothing online, real bank ids and
+    fact ids (``{{fakt:id}}``, see :mod:`smmkit.bank.facts`)."""
     problems: list[Problem] = []
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return [Problem(shown, None, None, None, f"not UTF-8 text: {exc.reason}")]
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in PLACEHOLDER.finditer(line) if facts is not None else ():
+            for _, message in facts.resolve(match.group(0))[1]:
+                problems.append(Problem(shown, number, None, "fakt", message))
     prefixes = {i.split(".", 1)[0] for i in bank_ids or ()}
     previous = 0
     for number, line in _markdown_lines(text):
@@ -746,7 +754,10 @@ def check_guide(path: Path, shown: str, bank_ids: set[str] | None = None) -> lis
 
 
 def check_guides(
-    folder: Path, notebooks: Path | None = None, bank_ids: set[str] | None = None
+    folder: Path,
+    notebooks: Path | None = None,
+    bank_ids: set[str] | None = None,
+    facts: Facts | None = None,
 ) -> list[Problem]:
     """Every guide in `folder`; one guide per known module, none for unknown ones."""
     folder = Path(folder)
@@ -765,26 +776,43 @@ def check_guides(
         shown = _shown(path, root)
         if name not in modules:
             problems.append(Problem(shown, None, name, None, "no module of this name"))
-        problems += check_guide(path, shown, bank_ids)
+        problems += check_guide(path, shown, bank_ids, facts)
     return sorted(problems, key=Problem.sort_key)
 
 
-def _bank_ids(root: Path) -> set[str] | None:
-    """Ids of the content bank, or None when the bank itself has problems (its check reports)."""
+# Printed information for participants (e.g. the data protection sheet), Markdown files
+# directly in workshop/: checked like guides, rendered like guides with their own label.
+HANDOUT_PAGES = ("datenschutz-teilnehmende",)
+
+
+def check_handout_pages(root: Path, facts: Facts | None = None) -> list[Problem]:
+    problems: list[Problem] = []
+    for name in HANDOUT_PAGES:
+        path = Path(root) / "workshop" / f"{name}.md"
+        if path.is_file():
+            problems += check_guide(path, _shown(path, Path(root)), None, facts)
+    return problems
+
+
+def _bank_ids(root: Path) -> tuple[set[str] | None, Facts | None]:
+    """Ids of the content bank and its facts, or None when the bank itself has problems (its
+    check reports them)."""
     from ..bank import check
 
     result = check(root, "de")
     if result.errors:
-        return None
-    return set(result.bank.items) | set(result.bank.quiz_sets)
+        return None, None
+    return set(result.bank.items) | set(result.bank.quiz_sets), result.bank.facts
 
 
 def check_workshop(root: Path) -> list[Problem]:
-    """Agendas and guides of a project: what `smmkit check` can add to its report."""
+    """Agendas, guides and participant pages of a project: what `smmkit check` can add."""
     root = Path(root)
     notebooks = root / "notebooks" / "de"
+    bank_ids, facts = _bank_ids(root)
     problems = check_agendas(root / "workshop" / "agendas", notebooks)
-    problems += check_guides(root / "workshop" / "guides", notebooks, _bank_ids(root))
+    problems += check_guides(root / "workshop" / "guides", notebooks, bank_ids, facts)
+    problems += check_handout_pages(root, facts)
     return sorted(problems, key=Problem.sort_key)
 
 
@@ -809,11 +837,15 @@ def agenda_html(agenda: Agenda) -> str:
     )
 
 
-def guide_html(markdown_path: Path) -> str:
-    """A facilitator guide (Markdown) as a self-contained, print-ready A4 page."""
+def guide_html(markdown_path: Path, facts: Facts | None = None, edition: str = "guide") -> str:
+    """A facilitator guide (Markdown) as a self-contained, print-ready A4 page; `{{fakt:id}}`
+    placeholders are filled in from `facts`; `edition` names the kicker ("guide" or
+    "participants" for a page handed to participants)."""
     text = Path(markdown_path).read_text(encoding="utf-8")
+    if facts is not None and "{{" in text:
+        text = facts.resolve(text)[0]
     title = guide_title(text) or Path(markdown_path).stem
-    return render("publish/workshop/guide.html.j2", title=title, markdown=text)
+    return render("publish/workshop/guide.html.j2", title=title, markdown=text, edition=edition)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -837,10 +869,18 @@ def render_workshop(root: Path, out_dir: Path, printer: PdfPrinter | None = None
     for agenda in load_agendas(root / "workshop" / "agendas", root / "notebooks" / "de"):
         page = atomic_write(out_dir / f"agenda-{agenda.name}.html", agenda_html(agenda))
         jobs.append((page, agenda.title, t("workshop.edition.agenda")))
+    facts = load_facts(root, "de")
     for guide in sorted((root / "workshop" / "guides").glob("*.md")):
-        page = atomic_write(out_dir / f"leitfaden-{guide.stem}.html", guide_html(guide))
+        page = atomic_write(out_dir / f"leitfaden-{guide.stem}.html", guide_html(guide, facts))
         title = guide_title(guide.read_text(encoding="utf-8")) or guide.stem
         jobs.append((page, title, t("workshop.edition.guide")))
+    for name in HANDOUT_PAGES:
+        source = root / "workshop" / f"{name}.md"
+        if source.is_file():
+            html = guide_html(source, facts, edition="participants")
+            page = atomic_write(out_dir / f"{name}.html", html)
+            title = guide_title(source.read_text(encoding="utf-8")) or name
+            jobs.append((page, title, t("workshop.edition.participants")))
     printing = []
     for page, title, edition in jobs:
         written.append(page)

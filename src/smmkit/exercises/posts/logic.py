@@ -12,7 +12,7 @@
 | `botschaft` | the text mentions the offer or the brand (keywords given by the learner) |
 | `links` | only when the text has a link on a platform where caption links are not clickable |
 
-Platform limits are as of 2025 and may change; rules of thumb are this course's guidance,
+Platform limits come from the dated facts (`content/<lang>/fakten.yaml`); rules of thumb are this course's guidance,
 not platform rules. Both, the words the checks look for and the notebook's options are
 content (`posts/data.<lang>.yaml`, read by `content()`); the feedback comes from the message
 catalog (`locales/<lang>/posts.yaml`).
@@ -54,7 +54,7 @@ __all__ = [
 
 
 class PlatformProfile(BaseModel):
-    """Limits of one platform (as of 2025) and this course's rules of thumb."""
+    """Limits of one platform (from the dated facts) and this course's rules of thumb."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

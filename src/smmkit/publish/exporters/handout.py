@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover - jinja2 < 3
     from jinja2 import contextfilter as pass_context
 
 from ...i18n import t
-from ..preprocessors import DropWidgetOutputs, HideCode, RenderBankItems
+from ..preprocessors import DropWidgetOutputs, HideCode, RenderBankItems, RenderFacts
 from ..preprocessors.cells import APP_ONLY, LAB_ONLY
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -67,6 +67,7 @@ class HandoutExporter(HTMLExporter):
         remove = ["handout-skip", LAB_ONLY, APP_ONLY] + ([] if trainer else ["trainer"])
         return [
             TagRemovePreprocessor(remove_cell_tags=set(remove), parent=self),
+            RenderFacts(mode=self.mode, parent=self),
             RenderBankItems(mode=self.mode, parent=self),
             DropWidgetOutputs(parent=self),
             HideCode(show_solutions=trainer, parent=self),

@@ -10,7 +10,7 @@ from nbconvert.preprocessors import (
 )
 from traitlets import default
 
-from ..preprocessors import ClearSolutions, LoadSmmkitExtension, StripSolutionMarkers
+from ..preprocessors import ClearSolutions, LoadSmmkitExtension, RenderFacts, StripSolutionMarkers
 from ..preprocessors.cells import APP_ONLY, LAB_ONLY
 
 
@@ -45,6 +45,7 @@ class ExerciseExporter(_EditionExporter):
     def edition_steps(self) -> list:
         return [
             TagRemovePreprocessor(remove_cell_tags={"trainer", APP_ONLY}, parent=self),
+            RenderFacts(parent=self),
             ClearSolutions(parent=self),
         ]
 
@@ -57,6 +58,7 @@ class SolutionExporter(_EditionExporter):
     def edition_steps(self) -> list:
         return [
             TagRemovePreprocessor(remove_cell_tags={APP_ONLY}, parent=self),
+            RenderFacts(parent=self),
             StripSolutionMarkers(parent=self),
         ]
 
@@ -69,5 +71,6 @@ class AppExporter(_EditionExporter):
     def edition_steps(self) -> list:
         return [
             TagRemovePreprocessor(remove_cell_tags={"trainer", LAB_ONLY}, parent=self),
+            RenderFacts(parent=self),
             LoadSmmkitExtension(parent=self),
         ]

@@ -1,6 +1,6 @@
 """nbconvert preprocessors that turn one source notebook into the kit's editions."""
 
-from .bank import RenderBankItems
+from .bank import RenderBankItems, RenderFacts
 from .cells import (
     ClearSolutions,
     DropWidgetOutputs,
@@ -15,5 +15,6 @@ __all__ = [
     "HideCode",
     "LoadSmmkitExtension",
     "RenderBankItems",
+    "RenderFacts",
     "StripSolutionMarkers",
 ]
