@@ -150,11 +150,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_progress(args: argparse.Namespace) -> int:
     from . import store as progress
+    from .kernel.session import hub_participant
 
     if args.participant:
         person = progress.Participant.from_name(args.participant)
-    else:
-        person = progress.get_participant()
+    else:  # on a JupyterHub the hub user, else the name set on this machine
+        person = hub_participant() or progress.get_participant()
         if person is None:
             raise SmmkitError("no participant is set; pass --participant NAME")
     store = progress.ProgressStore(person, Path(args.results_dir) if args.results_dir else None)
