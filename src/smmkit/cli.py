@@ -238,9 +238,9 @@ def cmd_results_purge(args: argparse.Namespace) -> int:
         return 0
     print(f"In {folder} werden gelöscht:")
     for path in purge.delete:
-        print(f"  {path.name}{'/' if path.is_dir() else ''}")
+        print(f"  {path.relative_to(folder)}{'/' if path.is_dir() else ''}")
     for path in purge.keep:
-        print(f"  bleibt: {path.name}")
+        print(f"  bleibt: {path.relative_to(folder)}{'/' if path.is_dir() else ''}")
     if not args.yes:
         answer = input(f"{len(purge.delete)} Einträge endgültig löschen? [j/N] ")
         if answer.strip().lower() not in ("j", "ja", "y", "yes"):
