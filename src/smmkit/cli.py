@@ -310,6 +310,19 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_hub_link(args: argparse.Namespace) -> int:
+    from .hub import module_links
+
+    links = module_links(
+        Path(args.root), args.hub, args.repo, args.branch, args.module, args.view, args.lang,
+        args.folder,
+    )  # fmt: skip
+    width = max(len(link.module) for link in links)
+    for link in links:
+        print(link.url if args.urls_only else f"{link.module:<{width}}  {link.url}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smmkit", description="smmkit training kit tools")
     parser.add_argument("--version", action="version", version=f"smmkit {__version__}")
@@ -437,6 +450,31 @@ def build_parser() -> argparse.ArgumentParser:
         "jupyter_options", nargs="*", metavar="-- OPTION", help="passed on to jupyter lab"
     )
     p.set_defaults(func=cmd_lab)
+
+    hub = sub.add_parser("hub", help="smmkit on a JupyterHub (docs/jupyterhub.md)")
+    hub_sub = hub.add_subparsers(dest="hub_command", required=True)
+    p = hub_sub.add_parser(
+        "link", help="print nbgitpuller links that hand each hub user the module notebooks"
+    )
+    p.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.firma.de")
+    p.add_argument("--repo", required=True, help="git repository with the training (http/https)")
+    p.add_argument("--branch", default="main")
+    p.add_argument(
+        "--module", action="append", help="only this module, e.g. 01_offenheit_kommunikation"
+    )
+    p.add_argument(
+        "--view",
+        choices=["lab", "app"],
+        default="lab",
+        help="lab: JupyterLab; app: the Voilà app view (no code, widgets only)",
+    )
+    p.add_argument(
+        "--folder", default="smmkit", help="folder in each user's home (default: smmkit)"
+    )
+    p.add_argument("--lang", default="de")
+    p.add_argument("--urls-only", action="store_true", help="one link per line, nothing else")
+    p.add_argument("--root", default=".", help="project folder with exercises/")
+    p.set_defaults(func=cmd_hub_link)
 
     p = sub.add_parser("certificate", help="one A4 PDF certificate of attendance per participant")
     p.add_argument("results_dir", metavar="RESULTS_DIR", help="folder with the result files")
