@@ -12,8 +12,8 @@ participant when the page is claimed; widgets then show that participant's earli
 (:meth:`Session.when_participant`).
 
 On a JupyterHub (``JUPYTERHUB_USER`` in the single-user server's environment, which its kernels
-inherit) the participant is the hub user: nobody types a name, and the file key is derived
-from the hub user name, so one person's answers always land in one file. A display name or
+inherit) the participant is the hub user: nobody types a name, and the file key is the hub
+user name's, so one person's answers always land in one file. A display name or
 pseudonym may be chosen; it is saved in the user's ``~/.smmkit/participant.json`` and changes
 only the name shown (:func:`hub_participant`). The room (``SMMKIT_ROOM=1``) takes precedence
 over the hub.
