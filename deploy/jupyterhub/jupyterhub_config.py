@@ -15,6 +15,8 @@
 #   SMMKIT_ROOT           project folder with content/ for every kernel [unset: found above
 #                         the notebook, e.g. in the nbgitpuller copy ~/smmkit]
 #   SMMKIT_HUB_BIND_URL   where the hub listens                      [http://:8000]
+#   SMMKIT_HUB_PROXY      the configurable-http-proxy command (Node.js from npm, or the
+#                         Python one from PyPI)                      [configurable-http-proxy]
 #
 # Setting up the shared folder once (as root; docs/jupyterhub.md explains why):
 #   groupadd smmkit-trainer; groupadd smmkit
@@ -112,6 +114,12 @@ c.JupyterHub.authenticator_class = "pam"
 c.PAMAuthenticator.allowed_groups = LOGIN_GROUPS
 c.Authenticator.admin_users = ADMINS
 c.JupyterHub.admin_access = False  # admins manage servers but cannot open participants' ones
+# An app page answers only when all of its module's cells have run: with many users starting
+# at once that takes longer than the Python proxy's default of 20 s (measured: 503 errors).
+c.ConfigurableHTTPProxy.command = [
+    _setting("SMMKIT_HUB_PROXY", "configurable-http-proxy"),
+    "--proxy-timeout=600000",  # ms
+]
 
 # --- the users' servers ---------------------------------------------------------------------
 c.JupyterHub.spawner_class = "localprocess"  # or "systemdspawner.SystemdSpawner" (docs)

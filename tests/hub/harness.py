@@ -142,7 +142,6 @@ class Hub:
             f"c.JupyterHub.bind_url = {self.url!r}\n"
             f"c.JupyterHub.hub_bind_url = 'http://127.0.0.1:{self.hub_port}'\n"
             f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{self.api_port}'\n"
-            f"c.ConfigurableHTTPProxy.command = [{str(VENV_BIN / 'configurable-http-proxy')!r}]\n"
             f"c.JupyterHub.services = [{{'name': {SERVICE!r}, 'api_token': {self.token!r}}}]\n"
             "c.JupyterHub.load_roles = [{'name': 'smmkit-test', 'services': ['smmkit-test'],"
             " 'scopes': ['admin:users', 'admin:servers', 'tokens']}]\n"
@@ -156,6 +155,7 @@ class Hub:
             "SMMKIT_HUB_GROUPS": self.group,
             "SMMKIT_ROOT": str(REPO),
             "SMMKIT_USER_ENV": sys.prefix,
+            "SMMKIT_HUB_PROXY": str(VENV_BIN / "configurable-http-proxy"),  # the Python one
         }
         with open(self.log_path, "wb") as log:
             self._process = subprocess.Popen(
