@@ -6,7 +6,10 @@ Measures per group size: seconds from the login (server requested) to the render
 (median and slowest), memory per user with the module open (PSS and RSS of the user's server
 and kernel) and CPU seconds per user. Needs root (real system users); run on demand:
 
-    sudo .venv/bin/python benchmarks/hub.py --users 5 10
+    sudo .venv/bin/python benchmarks/hub.py --users 5 10 [--proxy /path/to/configurable-http-proxy]
+
+The default proxy is the Python configurable-http-proxy of the test extra; --proxy takes the
+Node.js one (npm install configurable-http-proxy), which has no 10-request limit.
 """
 
 from __future__ import annotations
@@ -65,8 +68,8 @@ def usage(hub: Hub, account) -> dict:
     return {"pss": pss / 2**20, "rss": rss / 2**20, "cpu": cpu}
 
 
-def measure(users: int) -> dict:
-    with Hub(participants=users, trainers=0) as hub:
+def measure(users: int, proxy: str | None) -> dict:
+    with Hub(participants=users, trainers=0, **({"proxy": proxy} if proxy else {})) as hub:
         repo = hub.serve_repository()
         link = nbgitpuller_link(hub.url, repo, "main", MODULE, view="app")
         load_before = os.getloadavg()[0]
@@ -90,6 +93,7 @@ def measure(users: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, nargs="+", default=[5, 10])
+    parser.add_argument("--proxy", help="configurable-http-proxy command (default: the Python one)")
     args = parser.parse_args()
     if os.geteuid() != 0:
         parser.error("needs root: it creates system users and runs JupyterHub")
@@ -97,7 +101,7 @@ def main() -> int:
     print("users  load  server(med)  rendered(med)  rendered(max)  PSS/user  RSS/user  "
           "CPU s/user  PSS total")  # fmt: skip
     for users in args.users:
-        r = measure(users)
+        r = measure(users, args.proxy)
         print(
             f"{r['users']:>5}  {r['load_before']:4.1f}  {r['server_median']:10.1f}s"
             f"  {r['rendered_median']:12.1f}s  {r['rendered_max']:12.1f}s"

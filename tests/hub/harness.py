@@ -83,6 +83,7 @@ class Hub:
     suffix: str = field(default_factory=lambda: secrets.token_hex(3))
     users: list[Account] = field(default_factory=list)
     trainer_accounts: list[Account] = field(default_factory=list)
+    proxy: str = str(VENV_BIN / "configurable-http-proxy")  # the Python one from PyPI
     _opened: dict[Path, int] = field(default_factory=dict)
     _process: subprocess.Popen | None = None
     _git_server: http.server.ThreadingHTTPServer | None = None
@@ -155,7 +156,7 @@ class Hub:
             "SMMKIT_HUB_GROUPS": self.group,
             "SMMKIT_ROOT": str(REPO),
             "SMMKIT_USER_ENV": sys.prefix,
-            "SMMKIT_HUB_PROXY": str(VENV_BIN / "configurable-http-proxy"),  # the Python one
+            "SMMKIT_HUB_PROXY": self.proxy,
         }
         with open(self.log_path, "wb") as log:
             self._process = subprocess.Popen(
