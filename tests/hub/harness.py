@@ -360,13 +360,23 @@ class Hub:
     def close(self) -> None:
         if self._git_server is not None:
             self._git_server.shutdown()
+        children: list[psutil.Process] = []
         if self._process is not None and self._process.poll() is None:
+            with contextlib.suppress(psutil.Error):  # the proxy runs in a session of its own
+                children = psutil.Process(self._process.pid).children(recursive=True)
             os.killpg(self._process.pid, signal.SIGTERM)  # the hub stops the users' servers
             try:
                 self._process.wait(30)
             except subprocess.TimeoutExpired:
                 os.killpg(self._process.pid, signal.SIGKILL)
                 self._process.wait(10)
+        for child in children:  # what the hub left running (by process id)
+            with contextlib.suppress(psutil.Error):
+                child.terminate()
+        psutil.wait_procs(children, timeout=5)
+        for child in children:
+            with contextlib.suppress(psutil.Error):
+                child.kill()
         # Whatever the hub left of its users' processes (by process id, users made here).
         for _ in range(3):
             left = self.user_processes()
