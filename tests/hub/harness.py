@@ -30,6 +30,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -394,6 +395,14 @@ class Hub:
             with contextlib.suppress(OSError):
                 folder.chmod(stat.S_IMODE(mode))
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+def run_async(coroutine):
+    """Run `coroutine` to its end in a fresh event loop of its own thread: a test process may
+    already have a loop running in its main thread (Playwright's sync API leaves one), and
+    ``asyncio.run`` refuses to start inside it."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def as_user(account: Account, *command: str) -> subprocess.CompletedProcess:

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from harness import REPO, Hub, as_user
+from harness import REPO, Hub, as_user, run_async
 
 from smmkit.store import participant_key
 
@@ -106,7 +106,7 @@ def answered(running_hub):
         )
 
     started = time.monotonic()
-    outputs = asyncio.run(everyone())
+    outputs = run_async(everyone())
     hub.timings["three participants answer"] = time.monotonic() - started
     print(hub.timings)
     return [json.loads(output.strip().splitlines()[-1]) for output in outputs]
@@ -177,13 +177,13 @@ try:
 except PermissionError as error:
     print("DENIED", error.errno)
 """
-    assert asyncio.run(hub.execute(hub.users[0], code)).split() == ["DENIED", "13"]
+    assert run_async(hub.execute(hub.users[0], code)).split() == ["DENIED", "13"]
 
 
 def test_the_trainers_report_lists_all_three(running_hub, answered):
     hub = running_hub
     trainer = hub.trainer_accounts[0]
-    output = asyncio.run(
+    output = run_async(
         hub.execute(trainer, TRAINER_REPORT.format(results=str(hub.results), root=str(REPO)))
     )
     assert output.startswith("0 "), output
