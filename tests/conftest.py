@@ -41,6 +41,12 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     runtime = Path(tempfile.mkdtemp(prefix="smk-rt-", dir="/tmp"))
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
     monkeypatch.delenv("SMMKIT_ROOT", raising=False)
+    for variable in (
+        "SMMKIT_ROOM",
+        "SMMKIT_RESULTS_MODE",
+        "JUPYTERHUB_USER",
+    ):  # e.g. a hub terminal
+        monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("SMMKIT_LANG", "de")
     yield home
     shutil.rmtree(runtime, ignore_errors=True)

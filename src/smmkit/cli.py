@@ -150,11 +150,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_progress(args: argparse.Namespace) -> int:
     from . import store as progress
+    from .kernel.session import hub_participant
 
     if args.participant:
         person = progress.Participant.from_name(args.participant)
-    else:
-        person = progress.get_participant()
+    else:  # on a JupyterHub the hub user, else the name set on this machine
+        person = hub_participant() or progress.get_participant()
         if person is None:
             raise SmmkitError("no participant is set; pass --participant NAME")
     store = progress.ProgressStore(person, Path(args.results_dir) if args.results_dir else None)
@@ -237,9 +238,9 @@ def cmd_results_purge(args: argparse.Namespace) -> int:
         return 0
     print(f"In {folder} werden gelöscht:")
     for path in purge.delete:
-        print(f"  {path.name}{'/' if path.is_dir() else ''}")
+        print(f"  {path.relative_to(folder)}{'/' if path.is_dir() else ''}")
     for path in purge.keep:
-        print(f"  bleibt: {path.name}")
+        print(f"  bleibt: {path.relative_to(folder)}{'/' if path.is_dir() else ''}")
     if not args.yes:
         answer = input(f"{len(purge.delete)} Einträge endgültig löschen? [j/N] ")
         if answer.strip().lower() not in ("j", "ja", "y", "yes"):
@@ -306,6 +307,19 @@ def cmd_certificate(args: argparse.Namespace) -> int:
             root=Path(args.root),
         )
     )
+    return 0
+
+
+def cmd_hub_link(args: argparse.Namespace) -> int:
+    from .hub import module_links
+
+    links = module_links(
+        Path(args.root), args.hub, args.repo, args.branch, args.module, args.view, args.lang,
+        args.folder,
+    )  # fmt: skip
+    width = max(len(link.module) for link in links)
+    for link in links:
+        print(link.url if args.urls_only else f"{link.module:<{width}}  {link.url}")
     return 0
 
 
@@ -436,6 +450,31 @@ def build_parser() -> argparse.ArgumentParser:
         "jupyter_options", nargs="*", metavar="-- OPTION", help="passed on to jupyter lab"
     )
     p.set_defaults(func=cmd_lab)
+
+    hub = sub.add_parser("hub", help="smmkit on a JupyterHub (docs/jupyterhub.md)")
+    hub_sub = hub.add_subparsers(dest="hub_command", required=True)
+    p = hub_sub.add_parser(
+        "link", help="print nbgitpuller links that hand each hub user the module notebooks"
+    )
+    p.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.firma.de")
+    p.add_argument("--repo", required=True, help="git repository with the training (http/https)")
+    p.add_argument("--branch", default="main")
+    p.add_argument(
+        "--module", action="append", help="only this module, e.g. 01_offenheit_kommunikation"
+    )
+    p.add_argument(
+        "--view",
+        choices=["lab", "app"],
+        default="lab",
+        help="lab: JupyterLab; app: the Voilà app view (no code, widgets only)",
+    )
+    p.add_argument(
+        "--folder", default="smmkit", help="folder in each user's home (default: smmkit)"
+    )
+    p.add_argument("--lang", default="de")
+    p.add_argument("--urls-only", action="store_true", help="one link per line, nothing else")
+    p.add_argument("--root", default=".", help="project folder with exercises/")
+    p.set_defaults(func=cmd_hub_link)
 
     p = sub.add_parser("certificate", help="one A4 PDF certificate of attendance per participant")
     p.add_argument("results_dir", metavar="RESULTS_DIR", help="folder with the result files")

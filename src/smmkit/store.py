@@ -99,6 +99,29 @@ def results_dir() -> Path:
     return _env_path("SMMKIT_RESULTS_DIR", Path.home() / ".smmkit" / "results")
 
 
+RESULTS_MODE_ENV = "SMMKIT_RESULTS_MODE"
+
+
+def results_mode() -> int | None:
+    """The permission bits every results file (and its lock) gets, from
+    ``$SMMKIT_RESULTS_MODE`` (octal, e.g. ``0640`` on a JupyterHub's shared results folder:
+    the owner writes, the trainer group reads, nobody else), or None: new files then get the
+    usual ``0o666 & ~umask`` and existing files keep theirs."""
+    value = os.environ.get(RESULTS_MODE_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        mode = int(value, 8)
+    except ValueError:
+        mode = -1
+    if not 0 <= mode <= 0o777 or mode & 0o600 != 0o600:
+        raise SmmkitError(
+            f"{RESULTS_MODE_ENV}={value!r}: expected octal permission bits that let the owner "
+            "read and write, such as 0640"
+        )
+    return mode
+
+
 # --- identity --------------------------------------------------------------------------------
 
 
@@ -404,13 +427,14 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes | str) -> Path:
+def atomic_write(path: Path, data: bytes | str, mode: int | None = None) -> Path:
     """Write `data` (text as UTF-8) to `path` so that it is never seen half-written.
 
     The data goes to a temporary file in the same folder, is flushed to disk and renamed
     over `path` (``os.replace``), and the folder is synced. If anything fails, the previous
     file stays as it was and the temporary file is removed. An existing file keeps its
-    mode; replacing a hard link leaves the other names of the old file untouched. Results
+    mode (`mode` sets it instead: the file is never readable with other bits, not even
+    for a moment); replacing a hard link leaves the other names of the old file untouched. Results
     files, the report with its CSVs, printed PDFs (certificates too), workshop pages,
     progress exports and the build cache are written this way; the build swaps its other
     outputs in as whole folders.
@@ -418,7 +442,7 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
     if isinstance(data, str):
         data = data.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = _file_mode(path)
+    mode = _file_mode(path) if mode is None else mode
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     )
@@ -522,7 +546,7 @@ class ProgressStore:
             document["participant"] = {"name": self.participant.name, "key": self.participant.key}
             document["updated"] = record.timestamp
             self._remove_stale_temp_files()
-            atomic_write(self.path, _dump(file_layout(document)))
+            atomic_write(self.path, _dump(file_layout(document)), results_mode())
         return record
 
     def records(self) -> list[AnswerRecord]:
@@ -547,7 +571,8 @@ class ProgressStore:
     @contextlib.contextmanager
     def _locked(self, consequence: str) -> Iterator[None]:
         self.directory.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(f"{self.path}.lock")
+        mode = results_mode()
+        lock = FileLock(f"{self.path}.lock", **({} if mode is None else {"mode": mode}))
         try:
             lock.acquire(timeout=self.lock_timeout, poll_interval=_POLL_INTERVAL)
         except Timeout as exc:

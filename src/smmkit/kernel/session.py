@@ -10,6 +10,13 @@ the participant's file key in the request (``HTTP_X_SMMKIT_PARTICIPANT``); the n
 the room's roster. A kernel that Voilà started before any request (a warmed pool) learns its
 participant when the page is claimed; widgets then show that participant's earlier answers
 (:meth:`Session.when_participant`).
+
+On a JupyterHub (``JUPYTERHUB_USER`` in the single-user server's environment, which its kernels
+inherit) the participant is the hub user: nobody types a name, and the file key is the hub
+user name's, so one person's answers always land in one file. A display name or
+pseudonym may be chosen; it is saved in the user's ``~/.smmkit/participant.json`` and changes
+only the name shown (:func:`hub_participant`). The room (``SMMKIT_ROOM=1``) takes precedence
+over the hub.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from ..i18n import current_lang, t
 
 ROOM_ENV = "SMMKIT_ROOM"
 PARTICIPANT_ENV = "HTTP_X_SMMKIT_PARTICIPANT"  # Voilà's name for the header X-Smmkit-Participant
+HUB_USER_ENV = "JUPYTERHUB_USER"  # set by JupyterHub for the single-user server and its kernels
 
 
 def in_room() -> bool:
@@ -43,6 +51,26 @@ def room_participant() -> progress.Participant | None:
         return None
     member = Roster.load(progress.results_dir()).member(key)
     return member.participant if member else None
+
+
+def hub_user() -> str | None:
+    """The JupyterHub user whose server runs this process, or None outside a hub (and in the
+    room, whose identity is per browser)."""
+    if in_room():
+        return None
+    return os.environ.get(HUB_USER_ENV, "").strip() or None
+
+
+def hub_participant(user: str | None = None) -> progress.Participant | None:
+    """The hub user (`user`, or this process's) as participant: the key comes from the hub
+    user name, never from the display name; the name is the display name saved in
+    ``~/.smmkit`` (``smmkit.participant()`` → "Anzeigename ändern"), else the hub user name."""
+    user = user or hub_user()
+    if user is None:
+        return None
+    chosen = progress.get_participant()
+    name = chosen.name if chosen else progress.normalize_name(user)
+    return progress.Participant(name=name, key=progress.participant_key(user))
 
 
 def _waits_for_request() -> bool:
@@ -78,7 +106,13 @@ class Session:
         return self._bank
 
     room: bool = field(default_factory=in_room)
+    hub_name: str | None = field(default_factory=hub_user)  # the JupyterHub user, if any
     _lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @property
+    def hub(self) -> bool:
+        """True on a JupyterHub (and not in the room): the hub user is the participant."""
+        return self.hub_name is not None and not self.room
 
     def __post_init__(self) -> None:
         if self.room and _waits_for_request():
@@ -88,16 +122,26 @@ class Session:
     def participant(self) -> progress.Participant | None:
         with self._lock:
             if not self._participant_loaded:
-                person = room_participant() if self.room else progress.get_participant()
+                if self.room:
+                    person = room_participant()
+                elif self.hub:
+                    person = hub_participant(self.hub_name)
+                else:
+                    person = progress.get_participant()
                 self._participant = person
                 self._participant_loaded = person is not None or not self.room
             return self._participant
 
     def set_participant(self, name: str) -> progress.Participant:
-        """Save the participant's name on this machine (not in the room: the join page did)."""
+        """Save the participant's name on this machine (not in the room: the join page did).
+        On a hub this is the display name; the file key stays the hub user's."""
         if self.room:
             raise ValueError(t("room.name_fixed"))
-        return self._arrive(progress.set_participant(name))
+        saved = progress.set_participant(name)
+        if self.hub:
+            key = progress.participant_key(self.hub_name)
+            return self._arrive(progress.Participant(name=saved.name, key=key))
+        return self._arrive(saved)
 
     def when_participant(self, callback: Callable[[progress.Participant], None]) -> None:
         """Call `callback` with the participant now, or as soon as they are known."""

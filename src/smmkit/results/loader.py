@@ -143,17 +143,45 @@ class SkipFile(Exception):
 # --- reading a file --------------------------------------------------------------------------
 
 
-def result_files(folder: Path) -> list[str]:
-    """Candidate result files, sorted: ``*.json`` without lock, corrupt, temp and identity files."""
-    names = [
-        name
-        for name in os.listdir(folder)
-        if name.endswith(".json")
+def _is_candidate(name: str) -> bool:
+    return (
+        name.endswith(".json")
         and not name.startswith(".")
         and name not in IGNORED_NAMES
         and not CORRUPT_PATTERN.search(name)
-    ]
-    return [os.path.join(folder, name) for name in sorted(names)]
+    )
+
+
+def scan_results(folder: Path) -> tuple[list[str], list[ResultWarning]]:
+    """Candidate result files, sorted: ``*.json`` without lock, corrupt, temp and identity
+    files, in `folder` and in its per-user subfolders one level down (``<user>/<key>.json``,
+    the layout of a shared results folder on a JupyterHub, see docs/jupyterhub.md); hidden
+    folders (the room's ``.room/``) and symbolic links to folders are not entered. A subfolder
+    that cannot be read gives a warning: its files would be missing from the report."""
+    files: list[str] = []
+    problems: list[ResultWarning] = []
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if _is_candidate(name):
+            files.append(path)
+        elif not name.startswith(".") and os.path.isdir(path) and not os.path.islink(path):
+            try:
+                inner = sorted(os.listdir(path))
+            except OSError as error:
+                label = display_name(name) + "/"
+                problems.append(
+                    ResultWarning(
+                        label, t("results.warning.folder_unreadable", reason=error.strerror)
+                    )
+                )
+                continue
+            files += [os.path.join(path, n) for n in inner if _is_candidate(n)]
+    return files, problems
+
+
+def result_files(folder: Path) -> list[str]:
+    """The candidate result files of :func:`scan_results`."""
+    return scan_results(folder)[0]
 
 
 def display_name(name: str) -> str:
@@ -446,9 +474,13 @@ class AnswerChecker:
 DROP_REASONS = ("not_object", "fields", "unknown", "shape")  # see AnswerChecker.check
 
 
-def read_file(path: str, file: int, checker: AnswerChecker) -> FileReport:
-    """Read and check one file (never raises for its contents); its answers join `checker`."""
-    report = FileReport(file=display_name(os.path.basename(path)))
+def read_file(
+    path: str, file: int, checker: AnswerChecker, folder: str | Path | None = None
+) -> FileReport:
+    """Read and check one file (never raises for its contents); its answers join `checker`.
+    The file is named by its path relative to `folder` (by its name without one)."""
+    name = os.path.relpath(path, folder) if folder is not None else os.path.basename(path)
+    report = FileReport(file=display_name(name))
     try:
         answers = check_envelope(decode_json(read_capped(path)), report)
     except SkipFile as problem:
@@ -672,8 +704,10 @@ def load_results(folder: str | Path, bank: Bank) -> LoadedResults:
     if not folder.is_dir():
         raise ResultsError(t("results.error.no_folder", folder=display_name(str(folder))))
     checker = AnswerChecker(bank)
-    reports = [read_file(path, i, checker) for i, path in enumerate(result_files(folder))]
+    paths, unreadable_folders = scan_results(folder)
+    reports = [read_file(path, i, checker, folder) for i, path in enumerate(paths)]
     warnings = [ResultWarning(r.file, problem) for r in reports for problem in r.problems]
+    warnings += unreadable_folders
     people, person_of_file = group_participants(reports, warnings)
     answers = answers_frame(checker.rows, reports, people, person_of_file, bank)
     unreadable = answers.loc[answers["timestamp"].isna(), "source"].value_counts()

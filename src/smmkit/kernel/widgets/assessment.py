@@ -102,7 +102,10 @@ class SelfAssessmentWidget(W.VBox):
 
 
 class ParticipantWidget(W.VBox):
-    """Name or pseudonym, set once per machine; answers given before are written when set."""
+    """Name or pseudonym, set once per machine; answers given before are written when set.
+
+    On a JupyterHub nobody types a name: the widget shows the hub account, and "Anzeigename
+    ändern" opens the name box for a display name or pseudonym (the file stays the account's)."""
 
     def __init__(self, session: Session | None = None):
         self.session = session or get_session()
@@ -125,7 +128,25 @@ class ParticipantWidget(W.VBox):
             self.message.value = _status(t("participant.room_waiting"), None)
             self.session.when_participant(self._show_room_member)
             return
-        super().__init__([S.hbox([self.name, self.save_button]), self.hint, self.message])
+        editor = S.hbox([self.name, self.save_button])
+        if self.session.hub:
+            self.name.description = t("participant.display_prompt")
+            self.hint.value = f"<small>{html.escape(t('participant.hub_hint'))}</small>"
+            # Own layouts: the shared default one must not be hidden with them.
+            self.change_button = S.button(
+                description=t("participant.change_display"),
+                tooltip=t("participant.change_display"),
+                layout=W.Layout(),
+            )
+            self.change_button.on_click(lambda _: self._open_editor())
+            self.editor = S.vbox([editor, self.hint], layout=W.Layout(display="none"))
+            super().__init__([self.message, self.change_button, self.editor])
+            self.add_class("smmkit-participant")
+            person = self.session.participant
+            self.name.value = person.name
+            self._show_hub_member(person)
+            return
+        super().__init__([editor, self.hint, self.message])
         self.add_class("smmkit-participant")
         person = self.session.participant
         if person:
@@ -133,6 +154,20 @@ class ParticipantWidget(W.VBox):
             self.message.value = _status(
                 t("participant.welcome", name=html.escape(person.name)), True
             )
+
+    def _open_editor(self) -> None:
+        self.editor.layout.display = None
+        self.change_button.layout.display = "none"
+
+    def _show_hub_member(self, person: Participant) -> None:
+        self.message.value = _status(
+            t(
+                "participant.hub",
+                name=html.escape(person.name),
+                account=html.escape(self.session.hub_name or ""),
+            ),
+            True,
+        )
 
     def _show_room_member(self, person: Participant) -> None:
         self.message.value = _status(t("participant.room", name=html.escape(person.name)), True)
@@ -142,5 +177,10 @@ class ParticipantWidget(W.VBox):
             person = self.session.set_participant(self.name.value)
         except ValueError as exc:
             self.message.value = _status(html.escape(str(exc)), False)
+            return
+        if self.session.hub:
+            self._show_hub_member(person)
+            self.editor.layout.display = "none"
+            self.change_button.layout.display = None
             return
         self.message.value = _status(t("participant.welcome", name=html.escape(person.name)), True)
