@@ -6,6 +6,10 @@ starts ``jupyterhub`` as root with ``deploy/jupyterhub/jupyterhub_config.py`` (p
 test service token and the temp folders), and on exit stops the hub, ends every process of
 its users (by process id), deletes the users, their homes and the group, and restores any
 folder it had opened for them. Needs root.
+
+Hubs of this harness take turns machine-wide (a lock file in the temp folder): two test runs on
+one machine (two worktrees, CI beside a developer) would otherwise open and close the same
+folders (e.g. /root) under each other's running servers.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
+from filelock import FileLock
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
@@ -43,6 +48,8 @@ DEPLOY_CONFIG = REPO / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 VENV_BIN = Path(sys.executable).parent
 SERVICE = "smmkit-test"
 START_TIMEOUT = 120.0
+MACHINE_LOCK = Path(tempfile.gettempdir()) / "smmkit-hub-test.lock"
+MACHINE_LOCK_TIMEOUT = 900.0  # another run's hub: about two minutes each
 
 
 def free_port() -> int:
@@ -88,6 +95,7 @@ class Hub:
     _opened: dict[Path, int] = field(default_factory=dict)
     _process: subprocess.Popen | None = None
     _git_server: http.server.ThreadingHTTPServer | None = None
+    _machine_lock: FileLock | None = None
 
     # --- set-up ------------------------------------------------------------------------------
 
@@ -118,6 +126,8 @@ class Hub:
         self.close()
 
     def _set_up(self) -> None:
+        self._machine_lock = FileLock(MACHINE_LOCK, mode=0o600)
+        self._machine_lock.acquire(timeout=MACHINE_LOCK_TIMEOUT)
         self.base.chmod(0o755)
         (self.base / "state").mkdir(mode=0o700)
         (self.base / "homes").mkdir(mode=0o755)
@@ -395,6 +405,8 @@ class Hub:
             with contextlib.suppress(OSError):
                 folder.chmod(stat.S_IMODE(mode))
         shutil.rmtree(self.base, ignore_errors=True)
+        if self._machine_lock is not None and self._machine_lock.is_locked:
+            self._machine_lock.release()
 
 
 def run_async(coroutine):
