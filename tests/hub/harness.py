@@ -203,6 +203,8 @@ class Hub:
                 text = response.read()
         except urllib.error.HTTPError as error:
             detail = error.read().decode(errors="replace")
+            if error.code >= 500:  # the reason is only in the hub's log
+                detail += f"\n--- hub log (end) ---\n{self.log()[-6000:]}"
             raise RuntimeError(f"{method} /hub/api{path}: {error.code} {detail}") from None
         return json.loads(text) if text else None
 
