@@ -77,7 +77,11 @@ def built(tmp_path_factory) -> Path:
     from smmkit.publish.build import BuildOptions, build
 
     require_pdf_tools()
-    shared = tmp_path_factory.getbasetemp().parent / "smmkit-full-build"
+    base = tmp_path_factory.getbasetemp()
+    # xdist workers each have a folder in this run's folder; a run without workers has only
+    # its own (its parent holds every earlier run, whose build would be stale).
+    run_folder = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    shared = run_folder / "smmkit-full-build"
     with FileLock(str(shared) + ".lock"):
         done = shared / "done.json"
         if not done.exists():
