@@ -1,26 +1,29 @@
 """Benchmark the workshop room (run on demand: `.venv/bin/python benchmarks/room.py
 [--sizes 5 10 20]`).
 
-Measured in one run on this machine, for N participants (browser contexts of one Debian
-chromium, driven concurrently) who open module 01 at the same moment:
+In a room, every participant's page renders on their own device; the trainer's machine (the
+2-core reference machine) serves. So the benchmark measures the two parts apart, in one run:
 
-- time to interactive per page (from the navigation's start until the first quiz item is on
-  the page with its check button clickable), median and p95, and until every widget of the
-  module rendered, for
-  (a) the room, the trainer announced module 01 and the warmed pool is ready ("a minute
-      before": the trainer view reports every warmed kernel ready, at most --warm-limit s),
-  (b) the room, not announced (every page starts its kernel),
-  (c) the baseline: plain Voilà, one kernel per page (`smmkit app`'s command, no pools);
-- click to feedback while all N pages are open (each page checks a few answers at once;
-  measured in the page, from the click until the verdict is in the DOM), median and p95;
-- memory per participant: RSS (and USS, without shared pages) of the kernels ÷ N, plus the
-  server's share;
-- CPU seconds meanwhile: server, kernels, browser (the browser shares the 2 cores);
-- server-side render time without a browser: N concurrent GETs, until each response is
-  complete (how DESIGN.md §4 measured Voilà).
+- **served** (the server, under load): N participants open module 01 at the same moment,
+  each as a :class:`widgetclient.PageClient` that makes the page's requests over HTTP and the
+  kernel's websocket (page, its files, kernel info, every widget state). Seconds until a
+  page's widget states arrived, median and p95; then every participant checks three answers
+  at once: seconds from the click until the kernel sent the verdict. Memory per participant
+  (kernels' RSS and USS ÷ N, plus the server's share) and CPU seconds of server and kernels.
+- **device** (one participant's device, the server idle): one real Debian chromium page
+  opens module 01 and checks three answers; its time to interactive (the first quiz item
+  can be checked) minus the same page's *served* time is what the device itself needs, and
+  likewise for a click. Measured three times; the median counts.
 
-Prints a table, the ratios room/baseline and the targets (20 participants: announced p95 ≤ 5 s,
-not announced p95 ≤ 30 s, click to feedback p95 ≤ 200 ms).
+Time to interactive for participant i of N = served_i + device; click to feedback likewise.
+Each for (a) the room with module 01 announced by the trainer and its warmed kernels ready
+("a minute before": the trainer view says every warmed kernel is ready), (b) the room, not
+announced, (c) the baseline: plain Voilà, one kernel per page (`smmkit app`'s command).
+
+`--browsers-on-server 5 10` also runs N chromium pages on this machine (the old all-in-one
+measurement; the browsers then take most of the two cores, which a room never asks of the
+trainer's machine). Prints a table, ratios room/baseline and the targets (20 participants:
+announced p95 ≤ 5 s, not announced p95 ≤ 30 s, click to feedback p95 ≤ 200 ms).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import roomkit as rk
+from widgetclient import PageClient
 
 CLICKS_PER_PAGE = 3
 TARGETS = {"announced": 5.0, "cold": 30.0, "click_ms": 200.0}
@@ -73,7 +77,10 @@ class Phase:
     all_widgets: list[float] = field(default_factory=list)
     incomplete: list[str] = field(default_factory=list)
     clicks_ms: list[float] = field(default_factory=list)
-    server_side: list[float] = field(default_factory=list)
+    served: list[float] = field(default_factory=list)  # s until a page's widget states arrived
+    html: list[float] = field(default_factory=list)  # s until the page's HTML arrived
+    served_clicks_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
     warm_wait: float | None = None
     warm_seen: dict | None = None
     mem: rk.Memory | None = None
@@ -138,7 +145,11 @@ async def clicks(person: rk.Participant, phase: Phase) -> None:
             phase.incomplete.append(f"{person.name}: click {index}: {exc}")
 
 
-async def browser_phase(browser, server: rk.Server, n: int, announced: bool, label: str) -> Phase:
+async def browser_phase(
+    browser, server: rk.Server, n: int, announced: bool, label: str, assets: list[str] | None = None
+) -> Phase:
+    """N chromium pages on this machine open module 01 at once, then check answers. With
+    `assets`, the files the first page loaded from the server are added to it."""
     phase = Phase(label, n)
     base = server.url
     people = await asyncio.gather(
@@ -148,13 +159,9 @@ async def browser_phase(browser, server: rk.Server, n: int, announced: bool, lab
         if server.kind == "room":
             await asyncio.gather(*(rk.browser_join(p, base) for p in people))
         if announced:
-            trainer = rk.Trainer(server)
-            trainer.announce(rk.MODULE_01)
-            rk.log(f"  announced module 01: pool {trainer.live()['room']['warm']}, warming …")
-            phase.warm_wait = await asyncio.to_thread(trainer.wait_until_warm, WARM_LIMIT)
-            phase.warm_seen = trainer.live()["room"]["warm"]
-            rk.log(f"  pool ready after {phase.warm_wait:.0f} s: live.json warm={phase.warm_seen}")
-            trainer.close()
+            await announce_and_wait(server, phase)
+        if assets is not None:
+            people[0].page.on("request", lambda request: assets.append(request.url))
         meter = rk.CpuMeter(server)
         expected = expected_widgets(rk.MODULE_01)
         rk.log(f"  {n} pages open module 01 at once …")
@@ -183,49 +190,162 @@ async def browser_phase(browser, server: rk.Server, n: int, announced: bool, lab
     return phase
 
 
-async def server_side_phase(server: rk.Server, n: int, announced: bool, phase: Phase) -> None:
-    tokens: list[str | None] = [None] * n
+async def announce_and_wait(server: rk.Server, phase: Phase) -> None:
+    """The trainer announces module 01; wait until the trainer view says every warmed kernel
+    is ready (at most WARM_LIMIT s) and the machine is quiet again."""
+    trainer = rk.Trainer(server)
+    trainer.announce(rk.MODULE_01)
+    rk.log(f"  announced module 01: pool {trainer.live()['room']['warm']}, warming …")
+    phase.warm_wait = await asyncio.to_thread(trainer.wait_until_warm, WARM_LIMIT)
+    phase.warm_seen = trainer.live()["room"]["warm"]
+    trainer.close()
+    await asyncio.to_thread(rk.wait_until_quiet, server, 30)
+    rk.log(f"  pool ready after {phase.warm_wait:.0f} s: live.json warm={phase.warm_seen}")
+
+
+def page_files(urls: list[str], base: str) -> list[str]:
+    """The files a page loaded from the server (scripts, styles, fonts), as paths."""
+    files = []
+    for url in urls:
+        if not url.startswith(base) or "/api/" in url or "/voila/render/" in url:
+            continue
+        path = url.removeprefix(base)
+        if path not in files:
+            files.append(path)
+    return files
+
+
+async def served_phase(server: rk.Server, n: int, announced: bool, label: str,
+                       assets: list[str]) -> Phase:  # fmt: skip
+    """N participants without browsers open module 01 at once, then check answers at once."""
+    phase = Phase(label, n)
+    cookies: list[dict[str, str]] = [{} for _ in range(n)]
     if server.kind == "room":
-        tokens = [rk.http_join(server.url, f"HTTP {i + 1}") for i in range(n)]
+        tokens = await asyncio.gather(
+            *(asyncio.to_thread(rk.http_join, server.url, f"Person {i + 1}") for i in range(n))
+        )
+        cookies = [{"smmkit_room": token} for token in tokens]
     if announced:
-        trainer = rk.Trainer(server)
-        trainer.announce(rk.MODULE_01)
-        await asyncio.to_thread(rk.wait_until_quiet, server, WARM_LIMIT)
-        trainer.close()
-    phase.server_side = await rk.server_side_render(server.url, tokens, rk.MODULE_01)
-    rk.log(
-        f"  server-side render: median {rk.median(phase.server_side):.1f} s, "
-        f"p95 {rk.percentile(phase.server_side, 95):.1f} s"
-    )
+        await announce_and_wait(server, phase)
+    clients = [PageClient(server.url, jar) for jar in cookies]
+    meter = rk.CpuMeter(server)
+    rk.log(f"  {n} participants open module 01 at once …")
+
+    async def one(client: PageClient) -> None:
+        try:
+            times = await client.open(rk.MODULE_01, assets)
+        except Exception as exc:  # noqa: BLE001 - reported, the run goes on
+            phase.errors.append(f"open: {type(exc).__name__}: {exc}")
+            return
+        phase.html.append(times["html"])
+        phase.served.append(times["served"])
+
+    try:
+        await asyncio.gather(*(one(client) for client in clients))
+        phase.mem = rk.memory(server)
+        phase.cpu = meter.used()
+        rk.log(f"  served: median {rk.median(phase.served):.1f} s, "
+               f"p95 {rk.percentile(phase.served, 95):.1f} s")  # fmt: skip
+
+        async def answer(client: PageClient) -> None:
+            for index in range(CLICKS_PER_PAGE):
+                try:
+                    phase.served_clicks_ms.append(1000 * await client.answer(index))
+                except Exception as exc:  # noqa: BLE001 - reported, the run goes on
+                    phase.errors.append(f"click {index}: {type(exc).__name__}: {exc}")
+
+        await asyncio.gather(*(answer(c) for c in clients if c.states))
+        rk.log(f"  click→verdict (server): p95 {rk.percentile(phase.served_clicks_ms, 95):.0f} ms")
+    finally:
+        await asyncio.gather(*(client.close() for client in clients))
+    return phase
 
 
-async def measure(sizes: list[int], work: Path, server_side: bool) -> list[Phase]:
+@dataclass
+class Device:
+    """What one participant's device adds to the served time (seconds; click in ms)."""
+
+    label: str
+    tti: list[float] = field(default_factory=list)  # browser, whole
+    served: list[float] = field(default_factory=list)  # the same page, served part
+    click_ms: list[float] = field(default_factory=list)
+    served_click_ms: list[float] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def render(self) -> float:
+        return max(0.0, rk.median(self.tti) - rk.median(self.served))
+
+    @property
+    def click_extra_ms(self) -> float:
+        return max(0.0, rk.median(self.click_ms) - rk.median(self.served_click_ms))
+
+
+async def device_phase(browser, env, work: Path, kind: str, announced: bool, label: str,
+                       assets: list[str]) -> Device:  # fmt: skip
+    """One chromium page and one browserless page on an idle server, three times."""
+    device = Device(label)
+    for attempt in range(DEVICE_REPEATS):
+        tag = f"device-{label.replace(' ', '-')}-{attempt}"
+        for way in ("browser", "served"):
+            server = rk.Server(kind, env, work / f"results-{tag}-{way}", work / f"{tag}-{way}.log")
+            await asyncio.to_thread(server.start)
+            try:
+                if way == "browser":
+                    urls: list[str] = []
+                    phase = await browser_phase(browser, server, 1, announced, label, urls)
+                    device.tti += phase.tti
+                    device.click_ms += phase.clicks_ms
+                    device.problems += phase.incomplete + phase.widget_errors
+                    if not assets:
+                        assets += page_files(urls, server.url)
+                else:
+                    phase = await served_phase(server, 1, announced, label, assets)
+                    device.served += phase.served
+                    device.served_click_ms += phase.served_clicks_ms
+                    device.problems += phase.errors
+            finally:
+                await asyncio.to_thread(server.stop)
+    rk.log(f"  device ({label}): page {device.render:.1f} s, click +{device.click_extra_ms:.0f} ms")
+    return device
+
+
+RUNS = [("baseline", "voila", False), ("not announced", "room", False),
+        ("announced", "room", True)]  # fmt: skip
+
+
+async def measure(args: argparse.Namespace, work: Path):
     env = rk.isolated_env(work / "env")
-    phases: list[Phase] = []
-    runs = [("baseline", "voila", False), ("not announced", "room", False),
-            ("announced", "room", True)]  # fmt: skip
+    devices: dict[str, Device] = {}
+    served: list[Phase] = []
+    on_server: list[Phase] = []
+    assets: list[str] = []
     async with rk.chromium(env) as browser:
-        for n in sizes:
-            for label, kind, announced in runs:
-                tag = f"n{n}-{label.replace(' ', '-')}"
+        for label, kind, announced in RUNS:
+            rk.log(f"device, {label}: one chromium page, {DEVICE_REPEATS} times …")
+            devices[label] = await device_phase(browser, env, work, kind, announced, label, assets)
+        rk.log(f"the page loads {len(assets)} files from the server")
+        for n in args.browsers_on_server:
+            for label, kind, announced in RUNS:
+                tag = f"n{n}-{label.replace(' ', '-')}-browsers"
                 server = rk.Server(kind, env, work / f"results-{tag}", work / f"{tag}.log")
-                rk.log(f"N={n} {label}: starting {kind} …")
+                rk.log(f"N={n} {label}, {n} chromium pages on this machine: starting {kind} …")
                 await asyncio.to_thread(server.start)
                 try:
-                    phase = await browser_phase(browser, server, n, announced, label)
+                    on_server.append(await browser_phase(browser, server, n, announced, label))
                 finally:
                     await asyncio.to_thread(server.stop)
-                if server_side:
-                    server = rk.Server(
-                        kind, env, work / f"results-{tag}-http", work / f"{tag}-http.log"
-                    )
-                    await asyncio.to_thread(server.start)
-                    try:
-                        await server_side_phase(server, n, announced, phase)
-                    finally:
-                        await asyncio.to_thread(server.stop)
-                phases.append(phase)
-    return phases
+    for n in args.sizes:
+        for label, kind, announced in RUNS:
+            tag = f"n{n}-{label.replace(' ', '-')}"
+            server = rk.Server(kind, env, work / f"results-{tag}", work / f"{tag}.log")
+            rk.log(f"N={n} {label}: starting {kind} …")
+            await asyncio.to_thread(server.start)
+            try:
+                served.append(await served_phase(server, n, announced, label, assets))
+            finally:
+                await asyncio.to_thread(server.stop)
+    return devices, served, on_server
 
 
 def fmt(value: float | None, unit: str = "s", digits: int = 1) -> str:
@@ -234,35 +354,51 @@ def fmt(value: float | None, unit: str = "s", digits: int = 1) -> str:
     return f"{value:.{digits}f} {unit}"
 
 
-def report(phases: list[Phase], cores: int) -> None:
+def estimate(phase: Phase, device: Device) -> tuple[list[float], list[float]]:
+    """Time to interactive (s) and click to feedback (ms) per participant: served + device."""
+    tti = [served + device.render for served in phase.served]
+    clicks = [ms + device.click_extra_ms for ms in phase.served_clicks_ms]
+    return tti, clicks
+
+
+def report(devices: dict[str, Device], served: list[Phase], on_server: list[Phase],
+           cores: int) -> None:  # fmt: skip
     print()
-    print(f"Room benchmark, module 01, {cores} cores, one chromium with N contexts")
+    print(f"Room benchmark, module 01, {cores} cores")
+    print()
+    print(f"One participant's device (a chromium page on this machine, idle server; median of "
+          f"{DEVICE_REPEATS}):")  # fmt: skip
+    for label, d in devices.items():
+        print(f"  {label:<14} page interactive {fmt(rk.median(d.tti))} of which served "
+              f"{fmt(rk.median(d.served))} → device {fmt(d.render)}; click "
+              f"{fmt(rk.median(d.click_ms), 'ms', 0)}, served {fmt(rk.median(d.served_click_ms), 'ms', 0)}"
+              f" → device +{fmt(d.click_extra_ms, 'ms', 0)}")  # fmt: skip
+    print()
     header = (
-        f"{'N':>3} {'mode':<14} {'TTI med':>8} {'TTI p95':>8} {'all p95':>8} "
-        f"{'srv med':>8} {'srv p95':>8} {'click med':>10} {'click p95':>10} "
-        f"{'RSS/pers':>9} {'USS/pers':>9} {'kernels':>7} {'CPU s srv/krn/browser/machine':>30}"
+        f"{'N':>3} {'mode':<14} {'TTI med':>8} {'TTI p95':>8} {'served p95':>10} "
+        f"{'html p95':>9} {'click med':>10} {'click p95':>10} {'warm':>6} "
+        f"{'RSS/pers':>9} {'USS/pers':>9} {'kernels':>7} {'CPU s srv/krn/machine':>22}"
     )
+    print("N participants open module 01 at once (TTI = served + device; click likewise):")
     print(header)
     print("-" * len(header))
-    for p in phases:
+    for p in served:
+        tti, clicks = estimate(p, devices[p.label])
         mem = p.mem
         rss = (mem.kernel_rss + mem.server_rss) / p.n if mem else None
         uss = (mem.kernel_uss + mem.server_uss) / p.n if mem else None
-        cpu = "/".join(
-            f"{p.cpu.get(k, 0):.0f}" for k in ("server", "kernels", "browser", "machine")
-        )
+        cpu = "/".join(f"{p.cpu.get(k, 0):.0f}" for k in ("server", "kernels", "machine"))
         print(
-            f"{p.n:>3} {p.label:<14} {fmt(rk.median(p.tti)):>8} {fmt(rk.percentile(p.tti, 95)):>8} "
-            f"{fmt(rk.percentile(p.all_widgets, 95)):>8} {fmt(rk.median(p.server_side)):>8} "
-            f"{fmt(rk.percentile(p.server_side, 95)):>8} "
-            f"{fmt(rk.median(p.clicks_ms), 'ms', 0):>10} "
-            f"{fmt(rk.percentile(p.clicks_ms, 95), 'ms', 0):>10} "
+            f"{p.n:>3} {p.label:<14} {fmt(rk.median(tti)):>8} {fmt(rk.percentile(tti, 95)):>8} "
+            f"{fmt(rk.percentile(p.served, 95)):>10} {fmt(rk.percentile(p.html, 95)):>9} "
+            f"{fmt(rk.median(clicks), 'ms', 0):>10} {fmt(rk.percentile(clicks, 95), 'ms', 0):>10} "
+            f"{fmt(p.warm_wait, 's', 0):>6} "
             f"{rk.mb(rss) if rss else '–':>9} {rk.mb(uss) if uss else '–':>9} "
-            f"{mem.kernels if mem else 0:>7} {cpu:>30}"
+            f"{mem.kernels if mem else 0:>7} {cpu:>22}"
         )
     print()
-    print("Memory split (kernel RSS per kernel; server RSS):")
-    for p in phases:
+    print("Memory split (kernel RSS/USS per kernel; server RSS):")
+    for p in served:
         if p.mem and p.mem.kernels:
             print(
                 f"  N={p.n:<3} {p.label:<14} {p.mem.kernels} kernels, "
@@ -271,56 +407,49 @@ def report(phases: list[Phase], cores: int) -> None:
                 f"server {rk.mb(p.mem.server_rss)} RSS"
             )
     print()
-    print("Ratios room / baseline (time to interactive, p95; server-side p95):")
-    for n in sorted({p.n for p in phases}):
-        base = next((p for p in phases if p.n == n and p.label == "baseline"), None)
-        for p in phases:
-            if p.n != n or p is base or base is None:
+    print("Ratios room / baseline (time to interactive p95):")
+    for n in sorted({p.n for p in served}):
+        base = next((p for p in served if p.n == n and p.label == "baseline"), None)
+        for p in served:
+            if p.n != n or p is base or base is None or not base.served:
                 continue
-            tti = rk.percentile(p.tti, 95) / rk.percentile(base.tti, 95)
-            srv = (
-                rk.percentile(p.server_side, 95) / rk.percentile(base.server_side, 95)
-                if p.server_side and base.server_side
-                else float("nan")
-            )
-            print(f"  N={n:<3} {p.label:<14} TTI p95 ×{tti:.2f}   server-side p95 ×{srv:.2f}")
+            ratio = (rk.percentile(estimate(p, devices[p.label])[0], 95)
+                     / rk.percentile(estimate(base, devices[base.label])[0], 95))  # fmt: skip
+            print(f"  N={n:<3} {p.label:<14} ×{ratio:.2f}")
+    if on_server:
+        print()
+        print("N chromium pages on this machine (browsers and server share the cores):")
+        for p in on_server:
+            print(f"  N={p.n:<3} {p.label:<14} TTI median {fmt(rk.median(p.tti))}, p95 "
+                  f"{fmt(rk.percentile(p.tti, 95))}; click p95 "
+                  f"{fmt(rk.percentile(p.clicks_ms, 95), 'ms', 0)}; browser CPU "
+                  f"{p.cpu.get('browser', 0):.0f} s; {len(p.incomplete)} problems")  # fmt: skip
     print()
     print("Targets (20 participants):")
-    for p in phases:
+    for p in served:
         if p.n != 20:
             continue
+        tti, clicks = estimate(p, devices[p.label])
         if p.label == "announced":
-            check("announced TTI p95", rk.percentile(p.tti, 95), TARGETS["announced"], "s")
+            check("announced TTI p95", rk.percentile(tti, 95), TARGETS["announced"], "s")
         if p.label == "not announced":
-            check("not announced TTI p95", rk.percentile(p.tti, 95), TARGETS["cold"], "s")
+            check("not announced TTI p95", rk.percentile(tti, 95), TARGETS["cold"], "s")
         if p.label != "baseline":
-            check(f"click→feedback p95 ({p.label})", rk.percentile(p.clicks_ms, 95),
+            check(f"click→feedback p95 ({p.label})", rk.percentile(clicks, 95),
                   TARGETS["click_ms"], "ms")  # fmt: skip
-    if not any(p.n == 20 for p in phases):
+    if not any(p.n == 20 for p in served):
         print("  (no run with N=20)")
-    print()
-    print("Pages whose widget manager waited > 4 s for the widget states and fell back to one")
-    print("request per model (ipywidgets CONTROL_COMM_TIMEOUT):")
-    for p in phases:
-        print(f"  N={p.n:<3} {p.label:<14} {p.fallback_pages} of {p.n}")
-    print()
-    print('"Error displaying widget: model not found" (console errors; widgets shown again by')
-    print("smmkit's Voilà template; pages that still missed widgets):")
-    for p in phases:
-        missing = sum(
-            ("widgets" in line and " of " in line) or "not interactive" in line
-            for line in p.incomplete
-        )
-        print(f"  N={p.n:<3} {p.label:<14} {len(p.widget_errors)} errors, {p.repaired} shown again, "
-              f"{missing} pages incomplete")  # fmt: skip
-    problems = [(p, line) for p in phases for line in p.incomplete + p.widget_errors]
+    problems = [f"N={p.n} {p.label}: {line}" for p in served for line in p.errors]
+    problems += [f"device {d.label}: {line}" for d in devices.values() for line in d.problems]
+    problems += [f"N={p.n} {p.label} (browsers): {line}" for p in on_server
+                 for line in p.incomplete + p.widget_errors]  # fmt: skip
     if problems:
         print()
         print("Problems seen:")
-        for p, line in problems:
-            print(f"  N={p.n} {p.label}: {line}")
-    external = sorted({url for p in phases for url in p.external})
-    print(f"\nRequests beyond 127.0.0.1: {len(external)} {external[:5]}")
+        for line in problems:
+            print(f"  {line}")
+    external = sorted({url for p in on_server for url in p.external})
+    print(f"\nRequests beyond 127.0.0.1 (browser pages): {len(external)} {external[:5]}")
 
 
 def check(label: str, value: float, target: float, unit: str) -> None:
@@ -329,16 +458,18 @@ def check(label: str, value: float, target: float, unit: str) -> None:
 
 
 WARM_LIMIT = 90.0
+DEVICE_REPEATS = 3
 
 
 def main() -> None:
     global WARM_LIMIT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[5, 10, 20])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5, 10, 20],
+                        help="numbers of participants opening the module at once")  # fmt: skip
     parser.add_argument("--warm-limit", type=float, default=90.0,
                         help="seconds to let the announced pool warm at most")  # fmt: skip
-    parser.add_argument("--no-server-side", action="store_true",
-                        help="skip the browserless server-side render measurement")  # fmt: skip
+    parser.add_argument("--browsers-on-server", type=int, nargs="*", default=[],
+                        help="also run this many chromium pages on this machine")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
     args = parser.parse_args()
     WARM_LIMIT = args.warm_limit
@@ -347,8 +478,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="smmkit-room-bench-"))
     rk.log(f"work folder {work}")
     started = time.perf_counter()
-    phases = asyncio.run(measure(args.sizes, work, not args.no_server_side))
-    report(phases, os.cpu_count() or 1)
+    devices, served, on_server = asyncio.run(measure(args, work))
+    report(devices, served, on_server, os.cpu_count() or 1)
     print(f"\nTotal benchmark time {time.perf_counter() - started:.0f} s")
     if not args.keep:
         import shutil
