@@ -23,6 +23,7 @@ from ..publish.solutions import MarkerError, solution_regions
 from . import quality, scenarios
 from .facts import FACTS_FILE, PLACEHOLDER, Facts, facts_path, load_facts_file
 from .loader import LocatedDocument, declared_ids, read_yaml
+from .requirements import REQUIREMENTS_FILE
 from .models import (
     COMPETENCIES,
     GAP_PATTERN,
@@ -728,7 +729,7 @@ def check(
     files = [
         path
         for path in sorted(content_dir.glob("*.yaml")) + sorted(content_dir.glob("*.yml"))
-        if path.name != FACTS_FILE
+        if path.name not in (FACTS_FILE, REQUIREMENTS_FILE)
     ]
     if not files:
         problems.append(
