@@ -18,6 +18,7 @@ from helpers import FIXTURES, REPO, require_pdf_tools
 
 from smmkit.bank import load_bank
 from smmkit.errors import ContentError
+from smmkit.publish.spreadsheet import DATA_FILES
 from smmkit.publish.workshop import (
     BREAK_KINDS,
     MAX_STRETCH,
@@ -395,13 +396,21 @@ def test_text_colours_meet_wcag_aa_on_every_background(agendas):
             assert (bright + 0.05) / (dark + 0.05) >= 4.5, (name, background)
 
 
+PARTICIPANT_PAGES = {"datenschutz-teilnehmende", "datenwerkstatt-tabellen"}
+
+
 def test_render_workshop_writes_one_html_per_agenda_and_guide(tmp_path):
     written = render_workshop(REPO, tmp_path / "out")
-    names = {p.name for p in written}
-    assert names == {f"agenda-{n}.html" for n in FORMATS} | {
+    pages = [p for p in written if p.suffix == ".html"]
+    assert {p.name for p in pages} == {f"agenda-{n}.html" for n in FORMATS} | {
         f"leitfaden-{p.stem}.html" for p in GUIDES.glob("*.md")
-    } | {"datenschutz-teilnehmende.html"}
-    assert all(p.parent == tmp_path / "out" and p.stat().st_size > 2000 for p in written)
+    } | {f"{name}.html" for name in PARTICIPANT_PAGES}
+    assert all(p.parent == tmp_path / "out" and p.stat().st_size > 2000 for p in pages)
+    tables = [p for p in written if p.suffix == ".csv"]
+    assert {p.name for p in tables} == set(DATA_FILES)
+    assert all(p.parent == tmp_path / "out" / "tabellen" for p in tables)
+    guide = (tmp_path / "out" / "datenwerkstatt-tabellen.html").read_text(encoding="utf-8")
+    assert "Datenwerkstatt ohne Programmieren" in guide and "PivotTable" in guide
     sheet = (tmp_path / "out" / "datenschutz-teilnehmende.html").read_text(encoding="utf-8")
     assert "Information für Teilnehmende" in sheet and "Leitfaden für" not in sheet
     assert "nicht anonym" in sheet
@@ -430,10 +439,11 @@ def test_render_workshop_prints_each_page_and_never_writes_into_a_hard_link(tmp_
     printer = FakePrinter()
     written = render_workshop(REPO, out, printer)
     assert previous.read_text(encoding="utf-8") == "old"
+    pages = [p for p in written if p.suffix != ".csv"]
     assert (
-        len(written)
+        len(pages)
         == 2 * len(printer.calls)
-        == 2 * (len(FORMATS) + len(list(GUIDES.glob("*.md"))) + 1)
+        == 2 * (len(FORMATS) + len(list(GUIDES.glob("*.md"))) + len(PARTICIPANT_PAGES))
     )
     sheet = next(c for c in printer.calls if c[0] == "datenschutz-teilnehmende.html")
     assert sheet[2:] == (

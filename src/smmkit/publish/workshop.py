@@ -27,6 +27,7 @@ from ..bank.loader import LocatedDocument, read_yaml
 from ..errors import ContentError, Problem
 from ..i18n import t
 from ..store import atomic_write
+from .spreadsheet import write_spreadsheets
 from .templating import render
 
 if TYPE_CHECKING:
@@ -928,7 +929,9 @@ def check_guides(
 
 # Printed information for participants (e.g. the data protection sheet), Markdown files
 # directly in workshop/: checked like guides, rendered like guides with their own label.
-HANDOUT_PAGES = ("datenschutz-teilnehmende",)
+# datenwerkstatt-tabellen: the one-page guide to the spreadsheet files (see .spreadsheet) for
+# groups that do not code.
+HANDOUT_PAGES = ("datenschutz-teilnehmende", "datenwerkstatt-tabellen")
 
 
 def check_handout_pages(root: Path, facts: Facts | None = None) -> list[Problem]:
@@ -1063,7 +1066,8 @@ def guide_html(markdown_path: Path, facts: Facts | None = None, edition: str = "
 
 
 def render_workshop(root: Path, out_dir: Path, printer: PdfPrinter | None = None) -> list[Path]:
-    """Write ``agenda-<name>.html`` and ``leitfaden-<module>.html`` (and PDFs with a printer).
+    """Write ``agenda-<name>.html``, ``leitfaden-<module>.html``, the participant pages (and
+    PDFs with a printer), and the exercise data as spreadsheet files in ``tabellen/``.
 
     Checks agendas and guides first and raises ContentError listing every problem, so a broken
     agenda never reaches paper. `printer` is an open :class:`smmkit.publish.pdf.PdfPrinter`.
@@ -1090,6 +1094,8 @@ def render_workshop(root: Path, out_dir: Path, printer: PdfPrinter | None = None
             page = atomic_write(out_dir / f"{name}.html", html)
             title = guide_title(source.read_text(encoding="utf-8")) or name
             jobs.append((page, title, t("workshop.edition.participants")))
+    # the exercise data for spreadsheets, the alternative to the notebooks' data exercises
+    written += write_spreadsheets(out_dir)
     printing = []
     for page, title, edition in jobs:
         written.append(page)
