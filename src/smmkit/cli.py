@@ -147,7 +147,11 @@ def _profile_coverage(workshop) -> dict | None:
         "path": workshop.profile.path,
         "statements": list(workshop.profile.ids),
         "agendas": {
-            c.agenda: {"covered": list(c.covered), "missing": list(c.missing), "required": c.required}
+            c.agenda: {
+                "covered": list(c.covered),
+                "missing": list(c.missing),
+                "required": c.required,
+            }
             for c in workshop.coverage
         },
     }

@@ -79,7 +79,8 @@ class Statement:
     area: str
     wording: str
     sections: tuple[SectionRef, ...]
-    line: int | None = None
+    line: int | None = None  # of its id
+    wording_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Profile:
     path: str  # as shown in messages
     source: str  # file name of the source text, relative to the map
     statements: tuple[Statement, ...]
+    source_line: int | None = None  # line of `quelle`
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -179,8 +181,18 @@ def parse_profile(text: str, shown: str) -> tuple[Profile | None, list[Problem]]
             SectionRef(s.modul, s.abschnitt, doc.line_of((*base, "abschnitte", i)))
             for i, s in enumerate(raw.abschnitte)
         )
-        statements.append(Statement(raw.id, raw.bereich, raw.wortlaut, sections, line))
-    return Profile(shown, schema.quelle, tuple(statements)), problems
+        statements.append(
+            Statement(
+                raw.id,
+                raw.bereich,
+                raw.wortlaut,
+                sections,
+                line,
+                doc.line_of((*base, "wortlaut")),
+            )
+        )
+    profile = Profile(shown, schema.quelle, tuple(statements), doc.line_of(("quelle",)))
+    return profile, problems
 
 
 def _structural(doc: LocatedDocument, loc: tuple, error: dict) -> Problem:
@@ -188,7 +200,9 @@ def _structural(doc: LocatedDocument, loc: tuple, error: dict) -> Problem:
     rest = loc
     if len(loc) >= 2 and loc[0] == "aussagen" and isinstance(loc[1], int):
         raw = doc.data.get("aussagen", [])[loc[1]] if isinstance(doc.data, dict) else None
-        item_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+        item_id = (
+            raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+        )
         item_id = item_id or f"aussagen[{loc[1]}]"
         rest = loc[2:]
     if error["type"] == "literal_error" and rest and rest[-1] == "bereich":
@@ -216,7 +230,7 @@ def check_wording(profile: Profile, source: str) -> list[Problem]:
         problems.append(
             Problem(
                 profile.path,
-                statement.line,
+                statement.wording_line,
                 statement.id,
                 "wortlaut",
                 f"not found word for word in {profile.source}"

@@ -23,7 +23,6 @@ from ..publish.solutions import MarkerError, solution_regions
 from . import quality, scenarios
 from .facts import FACTS_FILE, PLACEHOLDER, Facts, facts_path, load_facts_file
 from .loader import LocatedDocument, declared_ids, read_yaml
-from .requirements import REQUIREMENTS_FILE
 from .models import (
     COMPETENCIES,
     GAP_PATTERN,
@@ -45,6 +44,7 @@ from .models import (
     Scenario,
     SingleChoice,
 )
+from .requirements import REQUIREMENTS_FILE
 
 NOTEBOOK_CALL = re.compile(r"smmkit\.(quiz|scenario|self_assessment)\(\s*([\"'])([^\"']*)\2")
 EXERCISE_CALL = re.compile(r"smmkit\.exercise\(\s*(?:([\"'])([^\"']*)\1)?")

@@ -511,9 +511,7 @@ def _check_full_day(agenda: Agenda, data: dict, reader: _Reader) -> None:
     """The full-day rules: one session with an opening round, a lunch of an hour, buffer time
     and enough time for group presentations (docs/workshop.md, "Full-day rules")."""
     if len(agenda.sessions) != 1:
-        reader.add(
-            ("ganztag",), None, "ganztag", "a full day is one session (no sitzungen)"
-        )
+        reader.add(("ganztag",), None, "ganztag", "a full day is one session (no sitzungen)")
         return
     session = agenda.sessions[0]
     blocks = list(enumerate(session.blocks))
@@ -987,7 +985,13 @@ def check_profile(
         problems += requirements.check_wording(profile, text)
     else:
         problems.append(
-            Problem(shown, 1, None, "quelle", f"no file {profile.source} next to {path.name}")
+            Problem(
+                shown,
+                profile.source_line,
+                None,
+                "quelle",
+                f"no file {profile.source} next to {path.name}",
+            )
         )
     outlines = {name: info.outline for name, info in modules.items() if not info.planned}
     problems += requirements.check_sections(profile, outlines)
@@ -1003,9 +1007,7 @@ def check_profile(
             profile, agenda.name, references, outlines, required=agenda.full_day
         )
         results.append(result)
-        problems += requirements.coverage_problem(
-            profile, result, agenda.path, agenda.blocks_line
-        )
+        problems += requirements.coverage_problem(profile, result, agenda.path, agenda.blocks_line)
     return profile, results, problems
 
 
