@@ -21,6 +21,9 @@ from smmkit.errors import ContentError
 from smmkit.publish.spreadsheet import DATA_FILES
 from smmkit.publish.workshop import (
     BREAK_KINDS,
+    FULL_DAY_BUFFER,
+    FULL_DAY_LUNCH,
+    FULL_DAY_PRESENTATION,
     MAX_STRETCH,
     METHODS,
     PLAUSIBLE_SHARE,
@@ -119,7 +122,7 @@ def test_formats_have_the_promised_length_and_breaks(agendas):
     full = agendas["ganztag"]
     assert 450 <= full.total_minutes <= 510
     lunch = [b for b in full.blocks if b.kind == "mittagspause"]
-    assert len(lunch) == 1 and lunch[0].minutes >= 30
+    assert len(lunch) == 1 and lunch[0].minutes >= FULL_DAY_LUNCH
     assert 11 * 60 + 30 <= lunch[0].start <= 13 * 60  # at lunch time
     assert sum(b.kind == "pause" for b in full.blocks) >= 2
     two = agendas["zwei-halbtage"]
@@ -127,6 +130,24 @@ def test_formats_have_the_promised_length_and_breaks(agendas):
     for session in two.sessions:
         assert 210 <= session.minutes <= 270
         assert any(b.kind == "pause" for b in session.blocks)
+
+
+def test_the_full_day_survives_a_real_day(agendas):
+    full = agendas["ganztag"]
+    assert full.full_day and not any(a.full_day for n, a in agendas.items() if n != "ganztag")
+    start = full.sessions[0].start
+    opening = next(b for b in full.blocks if "Kennenlernrunde" in b.methods)
+    assert opening.start - start <= 30 and "Erwartung" in opening.note
+    assert sum(b.minutes for b in full.blocks if b.kind == "puffer") >= FULL_DAY_BUFFER
+    talks = [b for b in full.blocks if "Präsentation" in b.methods]
+    assert max(b.minutes for b in talks) >= FULL_DAY_PRESENTATION
+    # the data workshop is a live demo with a spreadsheet alternative
+    data = next(b for b in full.blocks if "Datenwerkstatt I" in " ".join(b.sections))
+    assert "Live-Demo" in data.methods and "tabellen/" in data.note
+    assert any("datenwerkstatt-tabellen" in m for m in data.materials)
+    # the AI block stays optional: without it the day ends 20 minutes earlier
+    [optional] = [b for b in full.blocks if b.optional]
+    assert optional.module == "06_ki_social_media" and clock(full.sessions[0].end - 20) == "17:10"
 
 
 def test_every_area_and_the_capstone_appear_where_promised(agendas):
