@@ -18,8 +18,12 @@ from helpers import FIXTURES, REPO, require_pdf_tools
 
 from smmkit.bank import load_bank
 from smmkit.errors import ContentError
+from smmkit.publish.spreadsheet import DATA_FILES
 from smmkit.publish.workshop import (
     BREAK_KINDS,
+    FULL_DAY_BUFFER,
+    FULL_DAY_LUNCH,
+    FULL_DAY_PRESENTATION,
     MAX_STRETCH,
     METHODS,
     PLAUSIBLE_SHARE,
@@ -118,7 +122,7 @@ def test_formats_have_the_promised_length_and_breaks(agendas):
     full = agendas["ganztag"]
     assert 450 <= full.total_minutes <= 510
     lunch = [b for b in full.blocks if b.kind == "mittagspause"]
-    assert len(lunch) == 1 and lunch[0].minutes >= 30
+    assert len(lunch) == 1 and lunch[0].minutes >= FULL_DAY_LUNCH
     assert 11 * 60 + 30 <= lunch[0].start <= 13 * 60  # at lunch time
     assert sum(b.kind == "pause" for b in full.blocks) >= 2
     two = agendas["zwei-halbtage"]
@@ -126,6 +130,24 @@ def test_formats_have_the_promised_length_and_breaks(agendas):
     for session in two.sessions:
         assert 210 <= session.minutes <= 270
         assert any(b.kind == "pause" for b in session.blocks)
+
+
+def test_the_full_day_survives_a_real_day(agendas):
+    full = agendas["ganztag"]
+    assert full.full_day and not any(a.full_day for n, a in agendas.items() if n != "ganztag")
+    start = full.sessions[0].start
+    opening = next(b for b in full.blocks if "Kennenlernrunde" in b.methods)
+    assert opening.start - start <= 30 and "Erwartung" in opening.note
+    assert sum(b.minutes for b in full.blocks if b.kind == "puffer") >= FULL_DAY_BUFFER
+    talks = [b for b in full.blocks if "Präsentation" in b.methods]
+    assert max(b.minutes for b in talks) >= FULL_DAY_PRESENTATION
+    # the data workshop is a live demo with a spreadsheet alternative
+    data = next(b for b in full.blocks if "Datenwerkstatt I" in " ".join(b.sections))
+    assert "Live-Demo" in data.methods and "tabellen/" in data.note
+    assert any("datenwerkstatt-tabellen" in m for m in data.materials)
+    # the AI block stays optional: without it the day ends 20 minutes earlier
+    [optional] = [b for b in full.blocks if b.optional]
+    assert optional.module == "06_ki_social_media" and clock(full.sessions[0].end - 20) == "17:10"
 
 
 def test_every_area_and_the_capstone_appear_where_promised(agendas):
@@ -395,13 +417,21 @@ def test_text_colours_meet_wcag_aa_on_every_background(agendas):
             assert (bright + 0.05) / (dark + 0.05) >= 4.5, (name, background)
 
 
+PARTICIPANT_PAGES = {"datenschutz-teilnehmende", "datenwerkstatt-tabellen"}
+
+
 def test_render_workshop_writes_one_html_per_agenda_and_guide(tmp_path):
     written = render_workshop(REPO, tmp_path / "out")
-    names = {p.name for p in written}
-    assert names == {f"agenda-{n}.html" for n in FORMATS} | {
+    pages = [p for p in written if p.suffix == ".html"]
+    assert {p.name for p in pages} == {f"agenda-{n}.html" for n in FORMATS} | {
         f"leitfaden-{p.stem}.html" for p in GUIDES.glob("*.md")
-    } | {"datenschutz-teilnehmende.html"}
-    assert all(p.parent == tmp_path / "out" and p.stat().st_size > 2000 for p in written)
+    } | {f"{name}.html" for name in PARTICIPANT_PAGES}
+    assert all(p.parent == tmp_path / "out" and p.stat().st_size > 2000 for p in pages)
+    tables = [p for p in written if p.suffix == ".csv"]
+    assert {p.name for p in tables} == set(DATA_FILES)
+    assert all(p.parent == tmp_path / "out" / "tabellen" for p in tables)
+    guide = (tmp_path / "out" / "datenwerkstatt-tabellen.html").read_text(encoding="utf-8")
+    assert "Datenwerkstatt ohne Programmieren" in guide and "PivotTable" in guide
     sheet = (tmp_path / "out" / "datenschutz-teilnehmende.html").read_text(encoding="utf-8")
     assert "Information für Teilnehmende" in sheet and "Leitfaden für" not in sheet
     assert "nicht anonym" in sheet
@@ -430,10 +460,11 @@ def test_render_workshop_prints_each_page_and_never_writes_into_a_hard_link(tmp_
     printer = FakePrinter()
     written = render_workshop(REPO, out, printer)
     assert previous.read_text(encoding="utf-8") == "old"
+    pages = [p for p in written if p.suffix != ".csv"]
     assert (
-        len(written)
+        len(pages)
         == 2 * len(printer.calls)
-        == 2 * (len(FORMATS) + len(list(GUIDES.glob("*.md"))) + 1)
+        == 2 * (len(FORMATS) + len(list(GUIDES.glob("*.md"))) + len(PARTICIPANT_PAGES))
     )
     sheet = next(c for c in printer.calls if c[0] == "datenschutz-teilnehmende.html")
     assert sheet[2:] == (

@@ -81,10 +81,12 @@ def format_coverage(report: dict) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     result = check(Path(args.root), args.lang)
+    workshop = None
     if (Path(args.root) / "workshop" / "agendas").is_dir() and args.lang == "de":
-        from .publish.workshop import check_workshop
+        from .publish.workshop import check_workshop_report
 
-        result.problems.extend(check_workshop(Path(args.root)))
+        workshop = check_workshop_report(Path(args.root))
+        result.problems.extend(workshop.problems)
     if args.results and not result.errors:
         result.problems.extend(_review_results(Path(args.results), result.bank))
     failed = bool(result.errors) or (args.strict and bool(result.warnings))
@@ -105,6 +107,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                         for p in result.problems
                     ],
                     "coverage": coverage(result.bank),
+                    "profile_coverage": _profile_coverage(workshop),
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -114,13 +117,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(problem, file=sys.stderr)
     errors, warnings = len(result.errors), len(result.warnings)
+    profile_lines = workshop.summary() if workshop is not None else []
     if failed:
+        if profile_lines:
+            print("\n".join(profile_lines))
         counts = [_plural(errors, "problem"), _plural(warnings, "item-writing warning")]
         found = " and ".join(c for c in counts if not c.startswith("0 "))
         strict = " (--strict: warnings count)" if args.strict and not errors else ""
         print(f"smmkit check: {found} found{strict}", file=sys.stderr)
         return 1
     print(format_coverage(coverage(result.bank)))
+    if profile_lines:
+        print("\n" + "\n".join(profile_lines))
     if warnings:
         print(
             f"\nsmmkit check: content/{args.lang} is valid, with "
@@ -129,6 +137,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(f"\nsmmkit check: content/{args.lang} is valid.")
     return 0
+
+
+def _profile_coverage(workshop) -> dict | None:
+    """Per agenda: the statements of the requirements profile it covers and misses."""
+    if workshop is None or workshop.profile is None:
+        return None
+    return {
+        "path": workshop.profile.path,
+        "statements": list(workshop.profile.ids),
+        "agendas": {
+            c.agenda: {
+                "covered": list(c.covered),
+                "missing": list(c.missing),
+                "required": c.required,
+            }
+            for c in workshop.coverage
+        },
+    }
 
 
 def _review_results(folder: Path, bank) -> list:

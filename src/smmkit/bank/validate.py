@@ -44,6 +44,7 @@ from .models import (
     Scenario,
     SingleChoice,
 )
+from .requirements import REQUIREMENTS_FILE
 
 NOTEBOOK_CALL = re.compile(r"smmkit\.(quiz|scenario|self_assessment)\(\s*([\"'])([^\"']*)\2")
 EXERCISE_CALL = re.compile(r"smmkit\.exercise\(\s*(?:([\"'])([^\"']*)\1)?")
@@ -728,7 +729,7 @@ def check(
     files = [
         path
         for path in sorted(content_dir.glob("*.yaml")) + sorted(content_dir.glob("*.yml"))
-        if path.name != FACTS_FILE
+        if path.name not in (FACTS_FILE, REQUIREMENTS_FILE)
     ]
     if not files:
         problems.append(

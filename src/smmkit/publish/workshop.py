@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from ..bank import requirements
 from ..bank.facts import PLACEHOLDER, Facts, load_facts
 from ..bank.loader import LocatedDocument, read_yaml
 from ..errors import ContentError, Problem
 from ..i18n import t
 from ..store import atomic_write
+from .spreadsheet import write_spreadsheets
 from .templating import render
 
 if TYPE_CHECKING:
@@ -33,9 +35,11 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 
-# Block kinds: a break is shaded in print and ends a stretch of work.
-KINDS = ("einheit", "rahmen", "pause", "mittagspause")
+# Block kinds: a break is shaded in print and ends a stretch of work. A buffer (puffer) is
+# reserved time that absorbs overruns; it is not a break (when it is used, people work).
+KINDS = ("einheit", "rahmen", "puffer", "pause", "mittagspause")
 BREAK_KINDS = ("pause", "mittagspause")
+BUFFER_KIND = "puffer"
 
 METHODS = (
     "Kurzinput",
@@ -56,6 +60,7 @@ METHODS = (
     "Galeriegang",
     "Präsentation",
     "Blitzlicht",
+    "Kennenlernrunde",
     "Feedback",
     "Pause",
 )
@@ -73,6 +78,16 @@ MIN_LUNCH = 30
 # An agenda may compress a module (its trainer notes give shorter variants) but not to a token
 # mention, and it should not give a module much more time than the module itself states.
 PLAUSIBLE_SHARE = (0.20, 1.25)
+
+# A full day (``ganztag: true``) must survive a real day (docs/workshop.md, "Full-day rules"):
+# an opening round in its first half hour, a proper lunch, reserve time for overruns, and
+# enough time for the groups to present their capstone work and get feedback.
+FULL_DAY_LUNCH = 60
+FULL_DAY_BUFFER = 20
+FULL_DAY_PRESENTATION = 20
+OPENING_WITHIN = 30
+OPENING_METHOD = "Kennenlernrunde"
+PRESENTATION_METHOD = "Präsentation"
 
 CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 URL = re.compile(r"\b(?:https?|ftp)://|\bwww\.", re.I)
@@ -98,6 +113,7 @@ class Block:
     module: str | None = None
     sections: tuple[str, ...] = ()
     note: str | None = None
+    optional: bool = False  # may be left out; it then covers no statement of the profile
 
     @property
     def end(self) -> int:
@@ -135,6 +151,11 @@ class ModuleInfo:
     minutes: int | None  # the Dauer stated in the notebook's header
     headings: tuple[str, ...] = ()
     planned: bool = False  # no notebook yet
+    levels: tuple[int, ...] = ()  # the level of each heading (2 for ##, 3 for ###)
+
+    @property
+    def outline(self) -> tuple[tuple[int, str], ...]:
+        return tuple(zip(self.levels, self.headings, strict=True))
 
     @property
     def number(self) -> str:
@@ -152,6 +173,9 @@ class Agenda:
     group_size: str | None = None
     concept: str | None = None
     modules: dict[str, ModuleInfo] = field(default_factory=dict)
+    full_day: bool = False  # ganztag: true, the full-day rules apply
+    path: str = ""  # the file, as shown in messages
+    blocks_line: int | None = None  # line of its bloecke (or sitzungen), for whole-agenda messages
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -235,6 +259,7 @@ class BlockSchema(_Strict):
     modul: Text | None = None
     abschnitt: TextList = []
     hinweis: Text | None = None
+    optional: Annotated[bool, Field(strict=True)] = False
 
 
 class SessionSchema(_Strict):
@@ -252,6 +277,7 @@ class HeaderSchema(_Strict):
     ziele: TextList = Field(min_length=1)
     konzept: Text | None = None
     gesamtminuten: Minutes
+    ganztag: Annotated[bool, Field(strict=True)] = False
 
 
 HEADER_FIELDS = tuple(HeaderSchema.model_fields)
@@ -266,6 +292,7 @@ _MESSAGES = {
     "model_type": "must be a mapping of fields",
     "dict_type": "must be a mapping of fields",
     "int_type": "must be a whole number",
+    "bool_type": "must be true or false",
     "greater_than": "must be greater than 0",
 }
 
@@ -328,10 +355,17 @@ def read_module(notebook: Path) -> ModuleInfo:
     title = next(
         (line[2:].strip() for line in text.splitlines() if line.startswith("# ")), notebook.stem
     )
-    headings = tuple(
-        m.group(1).strip() for m in re.finditer(r"^#{2,3}\s+(.+?)\s*$", text, flags=re.M)
+    found = [
+        (len(m.group(1)), m.group(2).strip())
+        for m in re.finditer(r"^(#{2,3})\s+(.+?)\s*$", text, flags=re.M)
+    ]
+    return ModuleInfo(
+        notebook.stem,
+        _TITLE_PREFIX.sub("", title),
+        stated_minutes(text),
+        tuple(h for _, h in found),
+        levels=tuple(level for level, _ in found),
     )
-    return ModuleInfo(notebook.stem, _TITLE_PREFIX.sub("", title), stated_minutes(text), headings)
 
 
 def known_modules(notebooks: Path) -> dict[str, ModuleInfo]:
@@ -455,10 +489,106 @@ def _load(
         group_size=header.gruppengroesse,
         concept=header.konzept,
         modules={m: modules[m] for m in _module_order(sessions) if m in modules},
+        full_day=header.ganztag,
+        path=shown,
+        blocks_line=doc.line_of(("sitzungen",) if "sitzungen" in data else ("bloecke",)),
     )
     _check_totals(agenda, reader)
     _check_module_time(agenda, data, reader)
+    if agenda.full_day:
+        _check_full_day(agenda, data, reader)
     return (None if reader.problems else agenda), reader.problems
+
+
+def _block_key(data: dict, session: int, block: int) -> tuple[tuple, str]:
+    """YAML key and display id of a block."""
+    if "sitzungen" in data:
+        return ("sitzungen", session, "bloecke", block), f"sitzungen[{session}].bloecke[{block}]"
+    return ("bloecke", block), f"bloecke[{block}]"
+
+
+def _check_full_day(agenda: Agenda, data: dict, reader: _Reader) -> None:
+    """The full-day rules: one session with an opening round, a lunch of an hour, buffer time
+    and enough time for group presentations (docs/workshop.md, "Full-day rules")."""
+    if len(agenda.sessions) != 1:
+        reader.add(("ganztag",), None, "ganztag", "a full day is one session (no sitzungen)")
+        return
+    session = agenda.sessions[0]
+    blocks = list(enumerate(session.blocks))
+    whole = ("bloecke",)
+
+    openings = [(i, b) for i, b in blocks if OPENING_METHOD in b.methods]
+    if not openings:
+        reader.add(
+            whole,
+            None,
+            "bloecke",
+            f"a full day (ganztag: true) opens with a round in which everyone introduces "
+            f"themselves and says what they expect: give a block methode: {OPENING_METHOD} "
+            f"in the first {OPENING_WITHIN} minutes",
+        )
+    elif openings[0][1].start - session.start > OPENING_WITHIN:
+        index, block = openings[0]
+        key, item = _block_key(data, 0, index)
+        reader.add(
+            (*key, "methode"),
+            item,
+            "methode",
+            f"the {OPENING_METHOD} starts at {clock(block.start)}, more than {OPENING_WITHIN} "
+            f"minutes after the day begins ({clock(session.start)}): open the day with it",
+        )
+
+    lunches = [(i, b) for i, b in blocks if b.kind == "mittagspause"]
+    longest = max(lunches, key=lambda pair: pair[1].minutes, default=None)
+    if longest is None:
+        if session.minutes <= LUNCH_AFTER:  # otherwise the lunch rule has said it already
+            reader.add(
+                whole,
+                None,
+                "bloecke",
+                f"a full day (ganztag: true) needs a block with art: mittagspause of at "
+                f"least {FULL_DAY_LUNCH} minutes",
+            )
+    elif longest[1].minutes < FULL_DAY_LUNCH:
+        key, item = _block_key(data, 0, longest[0])
+        reader.add(
+            (*key, "minuten"),
+            item,
+            "minuten",
+            f"lunch of {longest[1].minutes} minutes: a full day (ganztag: true) needs at least "
+            f"{FULL_DAY_LUNCH} (time to eat away from the room, plus the way there and back)",
+        )
+
+    buffer = sum(b.minutes for _, b in blocks if b.kind == BUFFER_KIND)
+    if buffer < FULL_DAY_BUFFER:
+        reader.add(
+            whole,
+            None,
+            "bloecke",
+            f"a full day (ganztag: true) needs at least {FULL_DAY_BUFFER} minutes in blocks "
+            f"with art: {BUFFER_KIND} for overruns; it has {buffer}",
+        )
+
+    talks = [(i, b) for i, b in blocks if PRESENTATION_METHOD in b.methods]
+    longest = max(talks, key=lambda pair: pair[1].minutes, default=None)
+    if longest is None:
+        reader.add(
+            whole,
+            None,
+            "bloecke",
+            f"a full day (ganztag: true) needs a block with methode: {PRESENTATION_METHOD} "
+            f"of at least {FULL_DAY_PRESENTATION} minutes for the groups' results",
+        )
+    elif longest[1].minutes < FULL_DAY_PRESENTATION:
+        key, item = _block_key(data, 0, longest[0])
+        reader.add(
+            (*key, "minuten"),
+            item,
+            "minuten",
+            f"{longest[1].minutes} minutes for the group presentations: a full day "
+            f"(ganztag: true) gives them at least {FULL_DAY_PRESENTATION} (each group presents, "
+            "answers an objection and gets feedback)",
+        )
 
 
 def _module_order(sessions: Iterable[Session]) -> list[str]:
@@ -487,7 +617,11 @@ def _check_block(
     is_break = block.art in BREAK_KINDS
     if is_break and block.modul:
         reader.add((*key, "modul"), item, "modul", "a break belongs to no module")
-    if not is_break and not block.methode:
+    if block.art == BUFFER_KIND and block.modul:
+        reader.add(
+            (*key, "modul"), item, "modul", "a buffer belongs to no module (it absorbs overruns)"
+        )
+    if not is_break and block.art != BUFFER_KIND and not block.methode:
         reader.add(key, item, "methode", "required for every block that is not a break")
     if block.art == "einheit" and not block.modul:
         reader.add(key, item, "modul", "required for art: einheit (the module this block teaches)")
@@ -548,6 +682,7 @@ def _check_session(
             module=raw.modul,
             sections=sections,
             note=raw.hinweis,
+            optional=raw.optional,
         )
         blocks.append(block)
         minutes_key = (*key, "minuten")
@@ -666,16 +801,26 @@ def load_agenda(path: Path, notebooks: Path | None = None) -> Agenda:
 
 def check_agendas(folder: Path, notebooks: Path | None = None) -> list[Problem]:
     """Every problem of every ``*.yaml`` agenda in `folder`, sorted by file and line."""
-    folder = Path(folder)
+    return _check_agendas(Path(folder), notebooks)[0]
+
+
+def _check_agendas(
+    folder: Path, notebooks: Path | None = None
+) -> tuple[list[Problem], list[Agenda]]:
+    """The problems of every agenda in `folder`, and the agendas that have none."""
     root = _project_of(folder)
     modules = known_modules(notebooks or root / "notebooks" / "de")
     problems: list[Problem] = []
+    agendas: list[Agenda] = []
     files = sorted(folder.glob("*.yaml"))
     if not files:
         problems.append(Problem(_shown(folder, root), None, None, None, "no agendas (*.yaml)"))
     for path in files:
-        problems += _load(path, _shown(path, root), modules)[1]
-    return sorted(problems, key=Problem.sort_key)
+        agenda, found = _load(path, _shown(path, root), modules)
+        problems += found
+        if agenda is not None:
+            agendas.append(agenda)
+    return sorted(problems, key=Problem.sort_key), agendas
 
 
 def load_agendas(folder: Path, notebooks: Path | None = None) -> list[Agenda]:
@@ -782,7 +927,9 @@ def check_guides(
 
 # Printed information for participants (e.g. the data protection sheet), Markdown files
 # directly in workshop/: checked like guides, rendered like guides with their own label.
-HANDOUT_PAGES = ("datenschutz-teilnehmende",)
+# datenwerkstatt-tabellen: the one-page guide to the spreadsheet files (see .spreadsheet) for
+# groups that do not code.
+HANDOUT_PAGES = ("datenschutz-teilnehmende", "datenwerkstatt-tabellen")
 
 
 def check_handout_pages(root: Path, facts: Facts | None = None) -> list[Problem]:
@@ -805,15 +952,82 @@ def _bank_ids(root: Path) -> tuple[set[str] | None, Facts | None]:
     return set(result.bank.items) | set(result.bank.quiz_sets), result.bank.facts
 
 
-def check_workshop(root: Path) -> list[Problem]:
-    """Agendas, guides and participant pages of a project: what `smmkit check` can add."""
+@dataclass
+class WorkshopReport:
+    """What `smmkit check` learns about the workshop kit: problems, and which statements of
+    the requirements profile each agenda covers."""
+
+    problems: list[Problem]
+    profile: requirements.Profile | None = None
+    coverage: list[requirements.Coverage] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        if self.profile is None:
+            return []
+        return requirements.summary_lines(self.profile, self.coverage)
+
+
+def check_profile(
+    root: Path, agendas: Iterable[Agenda], modules: dict[str, ModuleInfo]
+) -> tuple[requirements.Profile | None, list[requirements.Coverage], list[Problem]]:
+    """The requirements profile (content/de/anforderungsprofil.yaml) against its source text
+    and the notebooks, and each agenda's coverage of it. No profile, nothing to check."""
+    path = Path(root) / "content" / "de" / requirements.REQUIREMENTS_FILE
+    if not path.is_file():
+        return None, [], []
+    shown = _shown(path, Path(root))
+    profile, problems = requirements.parse_profile(path.read_text(encoding="utf-8"), shown)
+    if profile is None:
+        return None, [], problems
+    source = path.parent / profile.source
+    if source.is_file():
+        text = requirements.source_text(source.read_text(encoding="utf-8"))
+        problems += requirements.check_wording(profile, text)
+    else:
+        problems.append(
+            Problem(
+                shown,
+                profile.source_line,
+                None,
+                "quelle",
+                f"no file {profile.source} next to {path.name}",
+            )
+        )
+    outlines = {name: info.outline for name, info in modules.items() if not info.planned}
+    problems += requirements.check_sections(profile, outlines)
+    results = []
+    for agenda in agendas:
+        references = [
+            (block.module, heading)
+            for block in agenda.blocks
+            if block.kind == "einheit" and block.module and not block.optional
+            for heading in block.sections
+        ]
+        result = requirements.coverage(
+            profile, agenda.name, references, outlines, required=agenda.full_day
+        )
+        results.append(result)
+        problems += requirements.coverage_problem(profile, result, agenda.path, agenda.blocks_line)
+    return profile, results, problems
+
+
+def check_workshop_report(root: Path) -> WorkshopReport:
+    """Agendas, guides, participant pages and the requirements profile of a project."""
     root = Path(root)
     notebooks = root / "notebooks" / "de"
     bank_ids, facts = _bank_ids(root)
-    problems = check_agendas(root / "workshop" / "agendas", notebooks)
+    problems, agendas = _check_agendas(root / "workshop" / "agendas", notebooks)
     problems += check_guides(root / "workshop" / "guides", notebooks, bank_ids, facts)
     problems += check_handout_pages(root, facts)
-    return sorted(problems, key=Problem.sort_key)
+    profile, coverage, found = check_profile(root, agendas, known_modules(notebooks))
+    problems += found
+    return WorkshopReport(sorted(problems, key=Problem.sort_key), profile, coverage)
+
+
+def check_workshop(root: Path) -> list[Problem]:
+    """Agendas, guides, participant pages and the requirements profile of a project: what
+    `smmkit check` can add (warnings included)."""
+    return check_workshop_report(root).problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -854,13 +1068,14 @@ def guide_html(markdown_path: Path, facts: Facts | None = None, edition: str = "
 
 
 def render_workshop(root: Path, out_dir: Path, printer: PdfPrinter | None = None) -> list[Path]:
-    """Write ``agenda-<name>.html`` and ``leitfaden-<module>.html`` (and PDFs with a printer).
+    """Write ``agenda-<name>.html``, ``leitfaden-<module>.html``, the participant pages (and
+    PDFs with a printer), and the exercise data as spreadsheet files in ``tabellen/``.
 
     Checks agendas and guides first and raises ContentError listing every problem, so a broken
     agenda never reaches paper. `printer` is an open :class:`smmkit.publish.pdf.PdfPrinter`.
     """
     root, out_dir = Path(root), Path(out_dir)
-    problems = check_workshop(root)
+    problems = [p for p in check_workshop(root) if not p.is_warning]  # `smmkit check --strict`
     if problems:
         raise ContentError(problems)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -881,6 +1096,8 @@ def render_workshop(root: Path, out_dir: Path, printer: PdfPrinter | None = None
             page = atomic_write(out_dir / f"{name}.html", html)
             title = guide_title(source.read_text(encoding="utf-8")) or name
             jobs.append((page, title, t("workshop.edition.participants")))
+    # the exercise data for spreadsheets, the alternative to the notebooks' data exercises
+    written += write_spreadsheets(out_dir)
     printing = []
     for page, title, edition in jobs:
         written.append(page)
