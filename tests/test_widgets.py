@@ -42,7 +42,7 @@ def test_single_choice_click_shows_feedback_and_saves(named):
     widget.check_button.click()
     assert "Leider nicht richtig." in widget.feedback.value
     assert "Schweigen wirkt wie Ignorieren." in widget.feedback.value
-    assert widget.retry_button.layout.display is None and widget.radio.disabled
+    assert widget.buttons.children == (widget.retry_button,) and widget.radio.disabled
     widget.retry_button.click()
     assert not widget.radio.disabled and widget.feedback.value == ""
     widget.radio.value = option_index(widget, "Innerhalb weniger Stunden")

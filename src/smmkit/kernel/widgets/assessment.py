@@ -17,6 +17,8 @@ from ..session import Session, get_session
 from . import shared as S
 from .base import _status, md
 
+STATEMENT_ROW = W.Layout(margin="0 0 8px 0")
+
 
 class SelfAssessmentWidget(W.VBox):
     def __init__(self, item: Likert, phase: str = "vorher", session: Session | None = None):
@@ -31,11 +33,12 @@ class SelfAssessmentWidget(W.VBox):
                 options=[(f"{i} – {label}", i) for i, label in enumerate(labels, start=1)],
                 value=None,
                 layout=S.AUTO_WIDTH,
+                style=S.LABEL_STYLE,
             )
             radio.add_class("smmkit-likert-scale")
             self.sliders[statement.id] = radio
             text = S.html(f"<b>{number}.</b> {html.escape(statement.text)}", layout=S.TEXT_WIDTH)
-            rows.append(S.vbox([text, radio], layout=W.Layout(margin="0 0 8px 0")))
+            rows.append(S.vbox([text, radio], layout=STATEMENT_ROW))
         self.submit_button = S.button(
             description=t("button.save"), button_style="primary", tooltip=t("button.save")
         )
@@ -43,7 +46,9 @@ class SelfAssessmentWidget(W.VBox):
         self.status = S.html()
         self.chart = W.Output()
         header = [S.html(md(item.prompt), layout=S.TEXT_WIDTH)]
-        super().__init__([*header, *rows, self.submit_button, self.status, self.chart])
+        super().__init__(
+            [*header, *rows, self.submit_button, self.status, self.chart], layout=S.PLAIN
+        )
         self.add_class("smmkit-likert")
         self.session.when_participant(lambda _person: self._resume())
 

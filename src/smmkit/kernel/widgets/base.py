@@ -86,12 +86,12 @@ class ItemWidget(W.VBox):
             description=t("button.check"),
             button_style="primary",
             tooltip=t("button.check"),
-            layout=W.Layout(width="auto"),
+            layout=S.AUTO_WIDTH,
         )
         self.retry_button = S.button(
-            description=t("button.retry"), tooltip=t("button.retry"), layout=W.Layout(width="auto")
+            description=t("button.retry"), tooltip=t("button.retry"), layout=S.AUTO_WIDTH
         )
-        self.retry_button.layout.display = "none"
+        self.buttons = S.hbox([self.check_button])  # holds the check or the retry button
         self.feedback = S.html()
         self.status = S.html()
         self.check_button.on_click(lambda _: self.check())
@@ -100,10 +100,11 @@ class ItemWidget(W.VBox):
             [
                 *header,
                 self.controls,
-                S.hbox([self.check_button, self.retry_button]),
+                self.buttons,
                 self.feedback,
                 self.status,
-            ]
+            ],
+            layout=S.PLAIN,
         )
         self.add_class("smmkit-item")
         self.add_class(f"smmkit-{item.type}")
@@ -146,15 +147,13 @@ class ItemWidget(W.VBox):
             f"<div><em>{html.escape(note)}</em></div>" if note else ""
         )
         self.set_enabled(False)
-        self.check_button.layout.display = "none"
-        self.retry_button.layout.display = None
+        self.buttons.children = (self.retry_button,)
 
     def retry(self) -> None:
         self.feedback.value = ""
         self.status.value = ""
         self.set_enabled(True)
-        self.check_button.layout.display = None
-        self.retry_button.layout.display = "none"
+        self.buttons.children = (self.check_button,)
 
     def save(self, answer: Any, result: Grade) -> None:
         record = record_answer(

@@ -14,7 +14,11 @@ from . import shared as S
 from .base import ItemWidget, md
 
 WIDE = W.Layout(width="100%", max_width="52em")
-LABEL_STYLE = {"description_width": "initial"}
+LABEL_STYLE = S.LABEL_STYLE
+CENTERED_ROW = W.Layout(align_items="center")
+GAP_WIDTH = W.Layout(width="24em")
+NUMBER_WIDTH = W.Layout(width="18em")
+ESSAY = W.Layout(width="100%", max_width="52em", height="9em")
 
 
 class SingleChoiceWidget(ItemWidget):
@@ -48,7 +52,11 @@ class MultipleChoiceWidget(SingleChoiceWidget):
         order = self._order(len(self.item.options))
         self.boxes = {
             i: W.Checkbox(
-                value=False, description=self.item.options[i].text, indent=False, layout=WIDE
+                value=False,
+                description=self.item.options[i].text,
+                indent=False,
+                layout=WIDE,
+                style=S.CHECKBOX_STYLE,
             )
             for i in order
         }
@@ -115,7 +123,7 @@ class OrderingWidget(ItemWidget):
             up.on_click(lambda _, p=position: self.move(p, -1))
             down.on_click(lambda _, p=position: self.move(p, +1))
             label = S.html(f"<b>{position + 1}.</b> {html.escape(text)}")
-            rows.append(S.hbox([up, down, label], layout=W.Layout(align_items="center")))
+            rows.append(S.hbox([up, down, label], layout=CENTERED_ROW))
         self.rows.children = rows
 
     def move(self, position: int, delta: int) -> None:
@@ -185,8 +193,8 @@ class FillBlanksWidget(ItemWidget):
         self.inputs = [
             W.Text(
                 description=t("label.gap", number=i + 1),
-                style=LABEL_STYLE,
-                layout=W.Layout(width="24em"),
+                style=S.TEXT_LABEL_STYLE,
+                layout=GAP_WIDTH,
                 # A value sent per keystroke can be overtaken by the click on "Antwort prüfen",
                 # and a half-typed answer would be graded and saved.
                 continuous_update=False,
@@ -208,12 +216,12 @@ class NumericWidget(ItemWidget):
         self.input = W.Text(
             description=t("label.number"),
             placeholder="z. B. 3,5",
-            style=LABEL_STYLE,
-            layout=W.Layout(width="18em"),
+            style=S.TEXT_LABEL_STYLE,
+            layout=NUMBER_WIDTH,
             continuous_update=False,  # see FillBlanksWidget
         )
         unit = S.html(html.escape(self.item.unit)) if self.item.unit else S.html()
-        return S.hbox([self.input, unit], layout=W.Layout(align_items="center"))
+        return S.hbox([self.input, unit], layout=CENTERED_ROW)
 
     def answer(self) -> str:
         return self.input.value
@@ -226,8 +234,8 @@ class FreeTextWidget(ItemWidget):
     def build_controls(self) -> W.Widget:
         self.text = W.Textarea(
             description=t("label.your_text"),
-            style=LABEL_STYLE,
-            layout=W.Layout(width="100%", max_width="52em", height="9em"),
+            style=S.TEXT_LABEL_STYLE,
+            layout=ESSAY,
             continuous_update=False,  # see FillBlanksWidget; the word count updates on leaving the field
         )
         self.counter = S.html(t("label.words", count=0))

@@ -15,6 +15,8 @@ from . import shared as S
 from .base import _status, format_points, md
 from .items import WIDGETS, ItemWidget
 
+QUESTION_BLOCK = W.Layout(border_bottom="1px solid #ccc", padding="6px 0")
+
 
 class QuizSetWidget(W.VBox):
     def __init__(self, quiz_set: QuizSet, session: Session | None = None):
@@ -33,11 +35,11 @@ class QuizSetWidget(W.VBox):
             blocks.append(
                 S.vbox(
                     [heading, widget],
-                    layout=W.Layout(border_bottom="1px solid #ccc", padding="6px 0"),
+                    layout=QUESTION_BLOCK,
                 )
             )
         self.summary = S.html()
-        super().__init__([*blocks, self.summary])
+        super().__init__([*blocks, self.summary], layout=S.PLAIN)
         self.add_class("smmkit-quiz-set")
         self._update()
 

@@ -14,6 +14,8 @@ from ..session import Session, get_session
 from . import shared as S
 from .base import _status, feedback_html, format_points, md, record_answer
 
+CHOICE = W.Layout(width="auto", max_width="52em", height="auto")
+
 RATING_OK = {"best": True, "good": True, "neutral": None, "bad": False}
 
 
@@ -41,7 +43,11 @@ class ScenarioPlayer(W.VBox):
         self.score_line = S.html()
         self.status = S.html()
         self.group_mode = W.Checkbox(
-            value=feedback == "end", description=t("scenario.group_mode"), indent=False
+            value=feedback == "end",
+            description=t("scenario.group_mode"),
+            indent=False,
+            layout=S.PLAIN,
+            style=S.CHECKBOX_STYLE,
         )
         self.group_mode.observe(self._set_group_mode, names="value")
         self.restart_button = S.button(description=t("button.restart"), tooltip=t("button.restart"))
@@ -58,7 +64,8 @@ class ScenarioPlayer(W.VBox):
                 self.score_line,
                 self.restart_button,
                 self.status,
-            ]
+            ],
+            layout=S.PLAIN,
         )
         self.add_class("smmkit-scenario")
         self.session.when_participant(lambda _person: self._arrived())
@@ -102,7 +109,7 @@ class ScenarioPlayer(W.VBox):
                 button = S.button(
                     description=choice.text,
                     tooltip=choice.text,
-                    layout=W.Layout(width="auto", max_width="52em", height="auto"),
+                    layout=CHOICE,
                 )
                 button.add_class("smmkit-choice")
                 button.on_click(lambda _, i=index: self.choose(i))
