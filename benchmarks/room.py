@@ -203,11 +203,15 @@ async def announce_and_wait(server: rk.Server, phase: Phase) -> None:
     rk.log(f"  pool ready after {phase.warm_wait:.0f} s: live.json warm={phase.warm_seen}")
 
 
+STATIC = ("voila/static/", "voila/templates/", "voila/labextensions/", "static/")
+
+
 def page_files(urls: list[str], base: str) -> list[str]:
-    """The files a page loaded from the server (scripts, styles, fonts), as paths."""
+    """The files a page loaded from the server (scripts, styles, fonts), as paths; not its
+    API calls or the live questions' long poll."""
     files = []
     for url in urls:
-        if not url.startswith(base) or "/api/" in url or "/voila/render/" in url:
+        if not url.startswith(base) or not url.removeprefix(base).startswith(STATIC):
             continue
         path = url.removeprefix(base)
         if path not in files:
