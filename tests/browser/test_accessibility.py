@@ -17,8 +17,8 @@ AUDITED = ["00_einfuehrung", "01_offenheit_kommunikation", "05_abschluss"]
 
 
 @pytest.mark.parametrize("name", AUDITED)
-def test_app_page_has_no_serious_accessibility_findings(name, voila_server, page, tmp_path):
-    notebook = app_edition(REPO / "notebooks" / "de" / f"{name}.ipynb", tmp_path)
+def test_app_page_has_no_serious_accessibility_findings(name, built, voila_server, page, tmp_path):
+    notebook = app_edition(built, REPO / "notebooks" / "de" / f"{name}.ipynb", tmp_path)
     server = voila_server(notebook, REPO)
     page.open(server, ".smmkit-item, .smmkit-scenario, .smmkit-likert")
     page.page.wait_for_load_state("networkidle")

@@ -19,11 +19,11 @@ MODULES = ["00_einfuehrung", "01_offenheit_kommunikation"]
 ASSET = re.compile(r"<(?:link|script)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"']+)", re.I)
 
 
-def test_file_list_is_german_offline_and_accessible(voila_server, page, tmp_path):
+def test_file_list_is_german_offline_and_accessible(built, voila_server, page, tmp_path):
     folder = tmp_path / "app"
     folder.mkdir()
     for name in MODULES:
-        app_edition(REPO / "notebooks" / "de" / f"{name}.ipynb", folder)
+        app_edition(built, REPO / "notebooks" / "de" / f"{name}.ipynb", folder)
     server = voila_server(folder, REPO)
 
     with urllib.request.urlopen(server.url, timeout=30) as response:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
@@ -687,13 +688,12 @@ def pick_one_per_type(bank: Any, calls: list[tuple[str, str]]) -> dict[str, Any]
     return chosen
 
 
-def app_edition(source: Path, folder: Path) -> Path:
-    """What `make app` serves: the notebook without trainer notes (smmkit's app edition)."""
-    from smmkit.publish.exporters import AppExporter
-
-    body, _ = AppExporter().from_filename(str(source))
+def app_edition(built: Path, source: Path, folder: Path) -> Path:
+    """What `make app` serves: the app edition of `source` from the shared full build
+    (executed, trainer notes removed, results that are the same for everyone kept), copied
+    into `folder`."""
     target = folder / source.name
-    target.write_text(body, encoding="utf-8")
+    shutil.copyfile(built / "build" / "de" / "app" / source.name, target)
     return target
 
 
@@ -701,14 +701,14 @@ MODULES = sorted(p for p in (REPO / "notebooks" / "de").glob("0[1-9]_*.ipynb") i
 
 
 @pytest.mark.parametrize("module", MODULES, ids=[p.stem for p in MODULES])
-def test_module_in_the_browser(module, voila_server, page, tmp_path):
+def test_module_in_the_browser(module, built, voila_server, page, tmp_path):
     """One item of every type a module shows and one scenario, in its app edition."""
     bank = load_bank(REPO)
     chosen = pick_one_per_type(bank, notebook_calls(module))
     assert "scenario" in chosen, f"{module.stem} shows no scenario"
     assert set(chosen) & set(SCORED_TYPES), f"{module.stem} shows no scored item"
 
-    server = voila_server(app_edition(module, tmp_path), REPO)
+    server = voila_server(app_edition(built, module, tmp_path), REPO)
     page.open(server, ".smmkit-item, .smmkit-scenario, .smmkit-likert")
     browser_page = page.page
     expect(browser_page.locator("body")).not_to_contain_text("Hinweis für Trainerinnen und Trainer")

@@ -55,7 +55,10 @@ EDITION_FOLDERS = {
     "notebook": "notebooks",
     "app": "app",
 }
-SOURCE_EDITIONS = ("exercise", "solution", "app")  # made from the source, no execution
+SOURCE_EDITIONS = ("exercise", "solution")  # made from the source, no execution
+# Made from the executed notebook, besides the HTML editions: the app keeps the results that
+# are the same for everyone (preprocessors/freeze.py).
+EXECUTED_NOTEBOOK_EDITIONS = ("app",)
 CACHE_FILE = ".smmkit-build-cache.json"
 TIMINGS_FILE = ".smmkit-build-timings.json"  # execution seconds per notebook, to order the jobs
 
@@ -269,7 +272,7 @@ def execute_job(notebook_path: str, notebook_target: str | None) -> dict[str, An
 
 
 def export_job(edition: str, notebook_json: str, notebook_path: str, target: str) -> None:
-    """Worker entry: one HTML edition of an executed notebook."""
+    """Worker entry: one edition of an executed notebook (HTML, or the app's notebook)."""
     import nbformat
 
     path, out = Path(notebook_path), Path(target)
@@ -294,7 +297,7 @@ def _title(notebook: nbformat.NotebookNode, fallback: str) -> str:
 
 
 def build_notebook_edition(edition: str, notebook_path: Path, target: Path) -> None:
-    """Exercise, solution or app notebook from the source (no execution needed)."""
+    """Exercise or solution notebook from the source (no execution needed)."""
     exporter = _exporter(edition)
     resources = {"metadata": {"name": notebook_path.stem, "path": str(notebook_path.parent)}}
     body, _ = exporter.from_filename(str(notebook_path), resources=resources)
@@ -427,7 +430,11 @@ def build(options: BuildOptions, progress: Callable[[str, str], None] | None = N
             for k in targets.keys() - stale.keys():
                 _tick(progress, f"{lang}/{path.stem}", f"{k.replace('.', ' ')} (cached)")
             needs_kernel = {
-                k: p for k, p in stale.items() if k.endswith(".html") or k == "notebook.ipynb"
+                k: p
+                for k, p in stale.items()
+                if k.endswith(".html")
+                or k == "notebook.ipynb"
+                or k.split(".")[0] in EXECUTED_NOTEBOOK_EDITIONS
             }
             pdfs = {k: p for k, p in stale.items() if k.endswith(".pdf")}
             for k in pdfs:  # a PDF needs its HTML, even if the HTML itself is current
@@ -533,7 +540,7 @@ class _Job:
     result: NotebookResult
     path: Path
     key: str
-    needs_kernel: dict[str, Path]  # 'handout.html', 'trainer.html', 'notebook.ipynb' → output
+    needs_kernel: dict[str, Path]  # "handout.html", "notebook.ipynb", "app.ipynb" … → output
     pdfs: dict[str, Path]
     title: str = ""
     left: set[str] = field(default_factory=set)  # outputs still being made
@@ -541,7 +548,7 @@ class _Job:
 
 @dataclass(frozen=True)
 class _SourceJob:
-    """An exercise, solution or app notebook, made from the source without a kernel."""
+    """An exercise or solution notebook, made from the source without a kernel."""
 
     label: str
     edition: str
@@ -654,7 +661,7 @@ def _collect(
         job.title = result["title"]
         if "notebook.ipynb" in job.needs_kernel:
             _tick(ctx.progress, label, "notebook ipynb")
-        job.left = {k for k in job.needs_kernel if k.endswith(".html")}
+        job.left = {k for k in job.needs_kernel if k != "notebook.ipynb"}
         for key in sorted(job.left):
             target = str(ctx.staging.path(job.needs_kernel[key]))
             export = exporters.submit(

@@ -12,6 +12,7 @@ from traitlets import default
 
 from ..preprocessors import ClearSolutions, LoadSmmkitExtension, RenderFacts, StripSolutionMarkers
 from ..preprocessors.cells import APP_ONLY, LAB_ONLY
+from ..preprocessors.freeze import FreezeOutputs
 
 
 class _EditionExporter(NotebookExporter):
@@ -64,13 +65,15 @@ class SolutionExporter(_EditionExporter):
 
 
 class AppExporter(_EditionExporter):
-    """For the app view (Voilà): the full notebook without trainer notes; code stays hidden there."""
+    """For the app view (Voilà): the executed notebook without trainer notes; code stays
+    hidden there, and cells whose result is the same for everyone keep it (FreezeOutputs)."""
 
     export_from_notebook = "smmkit app"
 
     def edition_steps(self) -> list:
         return [
             TagRemovePreprocessor(remove_cell_tags={"trainer", LAB_ONLY}, parent=self),
+            FreezeOutputs(parent=self),
             RenderFacts(parent=self),
             LoadSmmkitExtension(parent=self),
         ]
