@@ -44,9 +44,9 @@ def load_ipython_extension(ipython: Any) -> None:
     The handout build starts its kernels with this extension, so printed charts are
     described; importing smmkit alone changes nothing in IPython.
     """
-    from .kernel.extension import enable_chart_alt_text
+    from .kernel.extension import enable_chart_alt_text_on_use
 
-    enable_chart_alt_text(ipython)
+    enable_chart_alt_text_on_use(ipython)
 
 
 def __getattr__(name: str) -> Any:

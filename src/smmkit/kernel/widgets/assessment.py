@@ -12,7 +12,6 @@ from ...bank.models import Likert
 from ...bank.profiles import likert_profile, missing_ratings
 from ...i18n import t
 from ...store import Participant
-from ..charts import describe_figure, figure_png, radar
 from ..session import Session, get_session
 from . import shared as S
 from .base import _status, md
@@ -73,11 +72,14 @@ class SelfAssessmentWidget(W.VBox):
         return profile
 
     def draw(self, profile: dict[str, float]) -> None:
+        from ..charts import describe_figure, figure_png, radar  # matplotlib, when needed
+
         profiles = {self.phase: profile}
         if self.phase != "vorher":
             before = self.session.latest(self.item.id, "vorher")
             if before and isinstance(before.answer, dict):
                 profiles = {"vorher": likert_profile(self.item, before.answer), self.phase: profile}
+
         figure = radar(profiles, t("likert.chart_title", phase=self.phase))
         self.figure = figure
         self.chart.clear_output()
