@@ -41,6 +41,7 @@ from .roster import Roster
 
 PARTICIPANT_HEADER = "X-Smmkit-Participant"  # reaches the kernel as HTTP_X_SMMKIT_PARTICIPANT
 MAX_BODY_BYTES = 64 * 1024  # a join form or a trainer action; nothing a participant sends is larger
+IOPUB_WAIT_SECONDS = 120
 MAX_MESSAGE_BYTES = 256 * 1024  # one websocket message (widget state, a long free-text answer)
 LOOPBACK = {"127.0.0.1", "::1"}
 
@@ -201,6 +202,10 @@ def room_config(results: Path, max_participants: int, idle_minutes: float, join_
     c.VoilaConfiguration.template = VOILA_TEMPLATE
     c.VoilaExporter.language_code = "de"  # <html lang="de"> for screen readers
     c.VoilaConfiguration.preheat_kernel = True
+    # After a cell's reply, Voilà waits for its last outputs (a widget's view) at most this
+    # long; nbclient's 4 s ran out while 25 kernels warmed at once, and the page then lacked
+    # the widget. The wait ends as soon as the kernel is idle, so it costs nothing otherwise.
+    c.VoilaExecutor.iopub_timeout = IOPUB_WAIT_SECONDS
     c.VoilaConfiguration.http_header_envs = [PARTICIPANT_HEADER]
     c.VoilaConfiguration.multi_kernel_manager_class = "smmkit.room.kernels.RoomKernelManager"
     c.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0}}
