@@ -8,11 +8,12 @@ MATPLOTLIB_WORDS = ("matplotlib", "plt.", "pyplot", ".plot(", "figure")
 
 
 def enable_chart_alt_text_on_use(shell: Any) -> None:
-    """Call :func:`enable_chart_alt_text` just before the first cell that may draw a chart.
+    """Call :func:`enable_chart_alt_text` when the kernel first needs it: just before the
+    first cell that names matplotlib (so its first chart is described), or when a figure made
+    elsewhere (e.g. by smmkit's dashboard) is first shown.
 
     Importing matplotlib costs a kernel about 0.3 s and 20 MB; an app page whose charts were
-    drawn at build time never needs it. A cell that names matplotlib (or ``plt.``) gets the
-    alt texts from its first chart on, because the formatter is in place before it runs.
+    drawn at build time never needs it.
     """
 
     def before_cell(info: Any) -> None:
@@ -21,7 +22,14 @@ def enable_chart_alt_text_on_use(shell: Any) -> None:
             shell.events.unregister("pre_run_cell", before_cell)
             enable_chart_alt_text(shell)
 
+    def first_figure(figure: Any) -> Any:
+        enable_chart_alt_text(shell)
+        return shell.display_formatter.formatters["image/png"].lookup_by_type(type(figure))(figure)
+
+    first_figure.smmkit_deferred = True  # type: ignore[attr-defined]
     shell.events.register("pre_run_cell", before_cell)
+    formatter = shell.display_formatter.formatters["image/png"]
+    formatter.for_type_by_name("matplotlib.figure", "Figure", first_figure)
 
 
 def enable_chart_alt_text(shell: Any) -> bool:
@@ -39,10 +47,12 @@ def enable_chart_alt_text(shell: Any) -> bool:
     try:
         original = formatter.lookup_by_type(Figure)
     except KeyError:
-        configure_inline_support(shell, "inline")
-        original = formatter.lookup_by_type(Figure)
+        original = None
     if getattr(original, "smmkit_alt_text", False):
         return True
+    if original is None or getattr(original, "smmkit_deferred", False):
+        configure_inline_support(shell, "inline")
+        original = formatter.lookup_by_type(Figure)
 
     def png_with_alt(figure: Figure) -> Any:
         data = original(figure)
