@@ -76,6 +76,12 @@ def test_a_fact_older_than_twelve_months_is_a_fact_age_warning(tmp_path):
     )
     fresh = check(project(tmp_path / "b", stand="2025-12-06"), "de", notebooks=False, today=TODAY)
     assert not fresh.problems  # exactly 12 months is still fine
+    assert result.bank.facts.summary(TODAY) == (
+        "Fakten: 1 in content/de/fakten.yaml, Stand 2025-11-30; 1 überfällig"
+    )
+    assert fresh.bank.facts.summary(TODAY) == (
+        "Fakten: 1 in content/de/fakten.yaml, Stand 2025-12-06; nächste Prüfung bis 2026-12-06"
+    )
 
 
 def test_an_unknown_fact_id_names_file_line_item_and_field(tmp_path):

@@ -127,6 +127,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"smmkit check: {found} found{strict}", file=sys.stderr)
         return 1
     print(format_coverage(coverage(result.bank)))
+    print("\n" + result.bank.facts.summary())
     if profile_lines:
         print("\n" + "\n".join(profile_lines))
     if warnings:

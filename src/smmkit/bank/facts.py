@@ -179,6 +179,20 @@ class Facts:
                 )
         return out
 
+    def summary(self, today: dt.date | None = None) -> str:
+        """One line for `smmkit check`: how many facts, their dates, and when the oldest is
+        due for a new check (12 months after its date)."""
+        if not self.facts:
+            return f"Fakten: keine ({self.path})"
+        today = today or dt.date.today()
+        dates = sorted(fact.stand for fact in self.facts.values())
+        oldest, newest = dates[0], dates[-1]
+        due = oldest + dt.timedelta(days=MAX_AGE_DAYS)
+        overdue = sum((today - day).days > MAX_AGE_DAYS for day in dates)
+        span = oldest.isoformat() if oldest == newest else f"{oldest} bis {newest}"
+        state = f"{overdue} überfällig" if overdue else f"nächste Prüfung bis {due.isoformat()}"
+        return f"Fakten: {len(dates)} in {self.path}, Stand {span}; {state}"
+
 
 def format_value(value: Any) -> str:
     """A value as German text: digit grouping with '.' (2.200), decimal comma (0,5)."""
