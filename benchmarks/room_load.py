@@ -454,14 +454,19 @@ def report(args, works: list[Work], plan, bank, results: Path, summary: dict) ->
 
 
 def main() -> None:
+    global RENDER
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=25)
     parser.add_argument("--module", default=rk.MODULE_03)
     parser.add_argument("--warm-limit", type=float, default=90.0)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs)")
+    parser.add_argument("--render-seconds", type=float, default=RENDER / 1000,
+                        help="how long a page may take to render every widget (25 chromium "
+                        "pages on the server's 2 cores need minutes)")  # fmt: skip
     parser.add_argument("--minutes", type=float, default=30.0,
                         help="stop working through the module after this long (report anyway)")  # fmt: skip
     args = parser.parse_args()
+    RENDER = round(args.render_seconds * 1000)
     DEADLINE[0] = time.perf_counter() + args.minutes * 60
     if not (rk.APP / args.module).is_file():
         raise SystemExit(f"{rk.APP / args.module}: build the app edition first")
