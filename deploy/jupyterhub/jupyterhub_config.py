@@ -85,10 +85,7 @@ def prepare_results_folder(spawner):
     if "/" in name or name in (".", "..") or name.startswith("."):
         raise RuntimeError(f"smmkit: user name {name!r} cannot name a results folder")
     folder = RESULTS / name
-    try:
-        folder.mkdir(mode=0o700)
-    except FileExistsError:
-        pass
+    folder.mkdir(mode=0o700, exist_ok=True)
     _own(folder, pwd.getpwnam(name).pw_uid, _trainer_gid(), USER_MODE)
 
 
