@@ -291,25 +291,19 @@ async def device_phase(browser, env, work: Path, kind: str, announced: bool, lab
     device = Device(label)
     for attempt in range(DEVICE_REPEATS):
         tag = f"device-{label.replace(' ', '-')}-{attempt}"
-        for way in ("browser", "served"):
-            server = rk.Server(kind, env, work / f"results-{tag}-{way}", work / f"{tag}-{way}.log")
-            await asyncio.to_thread(server.start)
-            try:
-                if way == "browser":
-                    urls: list[str] = []
-                    phase = await browser_phase(browser, server, 1, announced, label, urls)
-                    device.tti += phase.tti
-                    device.click_ms += phase.clicks_ms
-                    device.problems += phase.incomplete + phase.widget_errors
-                    if not assets:
-                        assets += page_files(urls, server.url)
-                else:
-                    phase = await served_phase(server, 1, announced, label, assets)
-                    device.served += phase.served
-                    device.served_click_ms += phase.served_clicks_ms
-                    device.problems += phase.errors
-            finally:
-                await asyncio.to_thread(server.stop)
+        async with rk.serving(kind, env, work, f"{tag}-browser") as server:
+            urls: list[str] = []
+            phase = await browser_phase(browser, server, 1, announced, label, urls)
+            device.tti += phase.tti
+            device.click_ms += phase.clicks_ms
+            device.problems += phase.incomplete + phase.widget_errors
+            if not assets:
+                assets += page_files(urls, server.url)
+        async with rk.serving(kind, env, work, f"{tag}-served") as server:
+            phase = await served_phase(server, 1, announced, label, assets)
+            device.served += phase.served
+            device.served_click_ms += phase.served_clicks_ms
+            device.problems += phase.errors
     rk.log(f"  device ({label}): page {device.render:.1f} s, click +{device.click_extra_ms:.0f} ms")
     return device
 
@@ -331,24 +325,15 @@ async def measure(args: argparse.Namespace, work: Path):
         rk.log(f"the page loads {len(assets)} files from the server")
         for n in args.browsers_on_server:
             for label, kind, announced in RUNS:
-                tag = f"n{n}-{label.replace(' ', '-')}-browsers"
-                server = rk.Server(kind, env, work / f"results-{tag}", work / f"{tag}.log")
                 rk.log(f"N={n} {label}, {n} chromium pages on this machine: starting {kind} …")
-                await asyncio.to_thread(server.start)
-                try:
+                tag = f"n{n}-{label.replace(' ', '-')}-browsers"
+                async with rk.serving(kind, env, work, tag) as server:
                     on_server.append(await browser_phase(browser, server, n, announced, label))
-                finally:
-                    await asyncio.to_thread(server.stop)
     for n in args.sizes:
         for label, kind, announced in RUNS:
-            tag = f"n{n}-{label.replace(' ', '-')}"
-            server = rk.Server(kind, env, work / f"results-{tag}", work / f"{tag}.log")
             rk.log(f"N={n} {label}: starting {kind} …")
-            await asyncio.to_thread(server.start)
-            try:
+            async with rk.serving(kind, env, work, f"n{n}-{label.replace(' ', '-')}") as server:
                 served.append(await served_phase(server, n, announced, label, assets))
-            finally:
-                await asyncio.to_thread(server.stop)
     return devices, served, on_server
 
 

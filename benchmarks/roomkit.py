@@ -198,6 +198,18 @@ class Server:
         self.process.wait(timeout=10)
 
 
+@contextlib.asynccontextmanager
+async def serving(kind: str, env: dict[str, str], work: Path, tag: str):
+    """A room or plain Voilà server for one measurement, its results and log under `work`
+    named by `tag`; stopped afterwards, whatever happened."""
+    server = Server(kind, env, work / f"results-{tag}", work / f"{tag}.log")
+    await asyncio.to_thread(server.start)
+    try:
+        yield server
+    finally:
+        await asyncio.to_thread(server.stop)
+
+
 def is_kernel(process: psutil.Process) -> bool:
     with contextlib.suppress(psutil.Error):
         return "ipykernel_launcher" in " ".join(process.cmdline())
